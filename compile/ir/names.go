@@ -16,6 +16,8 @@ import (
 // the rules the Grafana target reads, so both take the names from here.
 
 // Labels every generated rule carries so rules stay unique across modules.
+// LabelModule is also the target label the ServiceMonitor/PodMonitor
+// attaches to every scraped series (see Module.ModuleMatcher).
 const (
 	LabelModule = "module"
 	LabelSLO    = "slo"
