@@ -54,7 +54,7 @@ func (m *Module) RateSum(metric string, by []string, window string, matchers ...
 // with itself and always reads 1.
 func (m *Module) ErrorRatioExpr(metric string, errors []Matcher, by []string, window string, matchers ...string) string {
 	errSel := append(append([]string{}, matchers...), Matchers(errors)...)
-	return "(" + m.RateSum(metric, by, window, errSel...) + ")\n/\n(" + m.RateSum(metric, by, window, matchers...) + ")"
+	return m.RateSum(metric, by, window, errSel...) + " / " + m.RateSum(metric, by, window, matchers...)
 }
 
 // QuantileExpr is histogram_quantile over the bucket rates summed by le and
