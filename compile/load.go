@@ -1,0 +1,321 @@
+package compile
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/token"
+
+	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/schema"
+)
+
+// MaxModuleDirs bounds how many module directories one invocation
+// compiles, so a pattern rooted at / fails with a message instead of
+// exhausting the machine.
+const MaxModuleDirs = 20000
+
+// Dirs expands patterns into module directories: "dir" is one module,
+// "dir/..." every directory below dir (dir included) holding *.cue files.
+// Directories named testdata or cue.mod and those starting with "." or "_"
+// are skipped, as the go tool does. The result is sorted and unique.
+func Dirs(patterns []string) ([]string, error) {
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(d string) {
+		d = filepath.Clean(d)
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	for _, p := range patterns {
+		root, recursive := strings.CutSuffix(filepath.ToSlash(p), "/...")
+		if p == "..." {
+			root, recursive = ".", true
+		}
+		if root == "" {
+			root = "."
+		}
+		fi, err := os.Stat(root)
+		if err != nil {
+			return nil, fmt.Errorf("pattern %q: %w", p, err)
+		}
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("pattern %q: not a directory (give the module's directory)", p)
+		}
+		if !recursive {
+			if !hasCUE(root) {
+				return nil, fmt.Errorf("pattern %q: no .cue files in %s", p, root)
+			}
+			add(root)
+			continue
+		}
+		n := len(out)
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() {
+				return nil
+			}
+			name := d.Name()
+			if path != root && (name == "testdata" || name == "cue.mod" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			if hasCUE(path) {
+				add(path)
+				if len(out) > MaxModuleDirs {
+					return fmt.Errorf("more than %d module directories; narrow the pattern", MaxModuleDirs)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("pattern %q: %w", p, err)
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("pattern %q matched no module directories (none holds .cue files)", p)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func hasCUE(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".cue") {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxFileSize bounds a module file; specs are hand-written and small.
+const MaxFileSize = 4 << 20
+
+// Compiler compiles module directories. It owns one CUE context and the
+// schema compiled in it; a Compiler is not safe for concurrent use, so
+// parallel builds use one per worker.
+type Compiler struct {
+	ctx    *cue.Context
+	schema cue.Value
+}
+
+// NewCompiler returns a Compiler with the embedded schema compiled once.
+func NewCompiler() (*Compiler, error) {
+	ctx := cuecontext.New()
+	def, err := schema.Module(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Compiler{ctx: ctx, schema: def}, nil
+}
+
+// load reads the CUE package in dir and unifies it with #Module. It
+// returns the user's own value (for positions) and the unified one.
+func (c *Compiler) load(dir string) (user, unified cue.Value, errs Errors) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return user, unified, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
+	}
+	if errs := checkFiles(abs); len(errs) > 0 {
+		return user, unified, errs
+	}
+	insts := load.Instances([]string{"."}, &load.Config{Dir: abs})
+	if len(insts) != 1 {
+		return user, unified, Errors{Errorf(ir.Pos{File: abs}, "", "expected one CUE package, found %d", len(insts))}
+	}
+	inst := insts[0]
+	if inst.Err != nil {
+		return user, unified, c.cueErrors(inst.Err, cue.Value{})
+	}
+	user = c.ctx.BuildInstance(inst)
+	if err := user.Err(); err != nil {
+		return user, unified, c.cueErrors(err, user)
+	}
+	unified = c.schema.Unify(user)
+	if err := unified.Validate(cue.Concrete(true)); err != nil {
+		return user, unified, c.cueErrors(err, user)
+	}
+	return user, unified, nil
+}
+
+// checkFiles refuses oversized and non-UTF-8 files before CUE reads them.
+func checkFiles(dir string) Errors {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
+	}
+	var errs Errors
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		file := filepath.Join(dir, e.Name())
+		info, err := e.Info()
+		if err != nil {
+			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "", "%v", err))
+			continue
+		}
+		if info.Size() > MaxFileSize {
+			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "split the module or move data out of it",
+				"file is %d bytes, over the %d-byte limit for a module file", info.Size(), MaxFileSize))
+		}
+	}
+	return errs
+}
+
+// cueErrors converts CUE's errors into positioned obsc errors, blaming the
+// user's files rather than the schema wherever CUE knows both.
+func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
+	var out Errors
+	for _, e := range cueerrors.Errors(err) {
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		path := fieldPath(e.Path())
+		pos := userPos(e)
+		hint := ""
+		switch {
+		case strings.HasPrefix(msg, "field not allowed") && len(e.Path()) > 0:
+			p := e.Path()
+			hint = suggestOrList(p[len(p)-1], c.allowedFields(p[:len(p)-1]))
+			if hint != "" && !strings.HasPrefix(hint, "did you mean") {
+				hint = "allowed fields: " + strings.TrimPrefix(hint, "must be ")
+			}
+			msg = "unknown field " + path
+			path = ""
+		case strings.HasPrefix(msg, "incomplete value"):
+			kind := strings.TrimPrefix(msg, "incomplete value ")
+			if user.Exists() && user.LookupPath(cue.ParsePath(strings.Join(quoteSels(e.Path()), "."))).Exists() {
+				msg = fmt.Sprintf("%s must be a concrete value, not %s", path, kind)
+			} else {
+				msg = fmt.Sprintf("missing required field %s (%s)", path, kind)
+				if !pos.IsValid() {
+					pos = nearestPos(user, e.Path())
+				}
+			}
+			path = ""
+		}
+		if path != "" {
+			msg = path + ": " + msg
+		}
+		out = append(out, &Error{Pos: pos, Msg: msg, Hint: hint})
+	}
+	return out.Sort()
+}
+
+// fieldPath renders a CUE error path without the #Module prefix.
+func fieldPath(p []string) string {
+	if len(p) > 0 && p[0] == "#Module" {
+		p = p[1:]
+	}
+	return strings.Join(p, ".")
+}
+
+func quoteSels(p []string) []string {
+	if len(p) > 0 && p[0] == "#Module" {
+		p = p[1:]
+	}
+	out := make([]string, len(p))
+	for i, s := range p {
+		if isIdent(s) {
+			out[i] = s
+		} else {
+			out[i] = fmt.Sprintf("%q", s)
+		}
+	}
+	return out
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if r == '_' || r == '$' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (i > 0 && r >= '0' && r <= '9') {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// userPos picks the error's first position that lies in a user file.
+func userPos(e cueerrors.Error) ir.Pos {
+	cands := append([]token.Pos{e.Position()}, e.InputPositions()...)
+	for _, p := range cands {
+		if p.IsValid() && p.Filename() != schema.Filename {
+			return toPos(p)
+		}
+	}
+	return ir.Pos{}
+}
+
+// nearestPos is the position of the closest ancestor of path the user
+// wrote, for errors about fields they left out.
+func nearestPos(user cue.Value, path []string) ir.Pos {
+	sels := quoteSels(path)
+	for i := len(sels) - 1; i >= 0; i-- {
+		v := user.LookupPath(cue.ParsePath(strings.Join(sels[:i], ".")))
+		if i == 0 {
+			v = user
+		}
+		if v.Exists() {
+			if p := toPos(v.Pos()); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return ir.Pos{}
+}
+
+// allowedFields lists the schema's fields at a (user) path.
+func (c *Compiler) allowedFields(path []string) []string {
+	v := c.schema
+	for _, s := range path {
+		if s == "#Module" {
+			continue
+		}
+		next := v.LookupPath(cue.MakePath(cue.Str(s)))
+		if !next.Exists() {
+			next = v.LookupPath(cue.MakePath(cue.AnyString))
+		}
+		if !next.Exists() {
+			return nil
+		}
+		v = next
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for it.Next() {
+		out = append(out, it.Selector().Unquoted())
+	}
+	sort.Strings(out)
+	return out
+}
+
+func toPos(p token.Pos) ir.Pos {
+	if !p.IsValid() {
+		return ir.Pos{}
+	}
+	return ir.Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}
+}

@@ -1,0 +1,383 @@
+package compile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/template"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// promParser is safe for concurrent use: each ParseExpr builds its own
+// lexer state.
+var promParser = parser.NewParser(parser.Options{})
+
+// exprUse says where an expression is used, for messages.
+type exprUse string
+
+const (
+	exprAlert exprUse = "alert"
+	exprPanel exprUse = "panel"
+)
+
+// promql parses a user PromQL expression, checks it against the metric
+// catalog and returns it re-printed from the AST. path points at the
+// string in the spec.
+func (b *builder) promql(expr string, use exprUse, path ...any) string {
+	pos := b.at(path...)
+	if strings.TrimSpace(expr) == "" {
+		b.errorf(pos, "", "expr must not be empty")
+		return ""
+	}
+	e, err := promParser.ParseExpr(expr)
+	if err != nil {
+		var perrs parser.ParseErrors
+		if errors.As(err, &perrs) && len(perrs) > 0 {
+			pe := perrs[0]
+			b.errorf(exprPos(pos, expr, int(pe.PositionRange.Start)), "", "invalid PromQL: %s", pe.Err)
+		} else {
+			b.errorf(pos, "", "invalid PromQL: %v", err)
+		}
+		return ""
+	}
+	if use == exprAlert && e.Type() != parser.ValueTypeVector && e.Type() != parser.ValueTypeScalar {
+		b.errorf(pos, "an alert expression must return an instant vector", "expr returns a %s", e.Type())
+	}
+	for _, p := range checkExpr(b.m, b.externals(), e) {
+		b.errorf(exprPos(pos, expr, p.offset), p.hint, "%s", p.msg)
+	}
+	return e.String()
+}
+
+// exprPos points into a one-line string literal at byte offset off of its
+// content; other strings are blamed as a whole.
+func exprPos(pos ir.Pos, expr string, off int) ir.Pos {
+	if strings.ContainsAny(expr, "\n\"\\") || off <= 0 || off > len(expr) {
+		return pos
+	}
+	pos.Col += 1 + off
+	return pos
+}
+
+type exprProblem struct {
+	offset int
+	msg    string
+	hint   string
+}
+
+// checkExpr checks every selector and function call of e against the
+// module's catalog: metrics exist, matchers name labels the metric has and
+// values it can take, rate() is not applied to gauges, histogram_quantile
+// reads buckets aggregated by le, and a ratio does not divide series by
+// themselves.
+func checkExpr(m *ir.Module, external map[string]bool, e parser.Expr) []exprProblem {
+	var out []exprProblem
+	add := func(n parser.Node, hint, format string, args ...any) {
+		out = append(out, exprProblem{offset: int(n.PositionRange().Start), msg: fmt.Sprintf(format, args...), hint: hint})
+	}
+	parser.Inspect(e, func(node parser.Node, _ []parser.Node) error {
+		switch n := node.(type) {
+		case *parser.VectorSelector:
+			checkSelector(m, external, n, add)
+		case *parser.Call:
+			checkCall(m, n, add)
+		case *parser.BinaryExpr:
+			checkRatio(n, add)
+		}
+		return nil
+	})
+	return out
+}
+
+// resolve maps a selected series name to the declared metric it belongs to.
+func resolve(m *ir.Module, name string) (mt *ir.Metric, suffix string) {
+	if mt := m.Metric(name); mt != nil {
+		if mt.Type == ir.Histogram {
+			return mt, "" // a histogram's own name selects nothing
+		}
+		return mt, ""
+	}
+	for _, suf := range []string{"_bucket", "_sum", "_count"} {
+		if base, ok := strings.CutSuffix(name, suf); ok {
+			if mt := m.Metric(base); mt != nil && mt.Type == ir.Histogram {
+				return mt, suf
+			}
+		}
+	}
+	return nil, ""
+}
+
+func selectorName(n *parser.VectorSelector) string {
+	if n.Name != "" {
+		return n.Name
+	}
+	for _, lm := range n.LabelMatchers {
+		if lm.Name == labels.MetricName && lm.Type == labels.MatchEqual {
+			return lm.Value
+		}
+	}
+	return ""
+}
+
+func isGeneratedRule(name string) bool { return strings.HasPrefix(name, "slo:") }
+
+func checkSelector(m *ir.Module, external map[string]bool, n *parser.VectorSelector, add func(parser.Node, string, string, ...any)) {
+	name := selectorName(n)
+	if name == "" {
+		add(n, "select one metric by name", "selector %s does not name a metric, so obsc cannot check it", n.String())
+		return
+	}
+	if external[name] || isGeneratedRule(name) {
+		return
+	}
+	mt, suffix := resolve(m, name)
+	if mt == nil {
+		names := make([]string, 0, len(m.Metrics))
+		for _, x := range m.Metrics {
+			names = append(names, x.Name)
+			if x.Type == ir.Histogram {
+				names = append(names, x.Name+"_bucket", x.Name+"_sum", x.Name+"_count")
+			}
+		}
+		hint := suggest(name, names)
+		if hint == "" {
+			hint = "declare it in metrics, or list it in external"
+		}
+		add(n, hint, "metric %s is not declared", name)
+		return
+	}
+	if mt.Type == ir.Histogram && suffix == "" {
+		add(n, fmt.Sprintf("select %s_bucket, %s_sum or %s_count", name, name, name), "histogram %s is exposed as %s_bucket, %s_sum and %s_count, not under its own name", name, name, name, name)
+		return
+	}
+	for _, lm := range n.LabelMatchers {
+		l := lm.Name
+		if l == labels.MetricName || targetLabels[l] || (l == "le" && suffix == "_bucket") {
+			continue
+		}
+		if !mt.HasLabel(l) {
+			add(n, suggestOrList(l, mt.Labels), "metric %s has no label %s", mt.Name, l)
+			continue
+		}
+		decl := m.Label(l)
+		if decl == nil || decl.Values == nil || (lm.Type != labels.MatchEqual && lm.Type != labels.MatchNotEqual) {
+			continue
+		}
+		if !decl.HasValue(lm.Value) {
+			add(n, suggestOrList(lm.Value, decl.Values), "%q is not a declared value of label %s", lm.Value, l)
+		}
+	}
+}
+
+func unwrap(e parser.Expr) parser.Expr {
+	for {
+		switch x := e.(type) {
+		case *parser.ParenExpr:
+			e = x.Expr
+		case *parser.StepInvariantExpr:
+			e = x.Expr
+		default:
+			return e
+		}
+	}
+}
+
+// rangeSelector returns the vector selector under a matrix argument.
+func rangeSelector(e parser.Expr) *parser.VectorSelector {
+	switch x := unwrap(e).(type) {
+	case *parser.MatrixSelector:
+		vs, _ := x.VectorSelector.(*parser.VectorSelector)
+		return vs
+	case *parser.SubqueryExpr:
+		vs, _ := unwrap(x.Expr).(*parser.VectorSelector)
+		return vs
+	}
+	return nil
+}
+
+var counterFuncs = map[string]bool{"rate": true, "irate": true, "increase": true, "resets": true}
+var gaugeFuncs = map[string]bool{"delta": true, "idelta": true, "deriv": true, "predict_linear": true}
+
+func checkCall(m *ir.Module, n *parser.Call, add func(parser.Node, string, string, ...any)) {
+	name := n.Func.Name
+	if counterFuncs[name] || gaugeFuncs[name] {
+		for _, a := range n.Args {
+			vs := rangeSelector(a)
+			if vs == nil {
+				continue
+			}
+			mt, suffix := resolve(m, selectorName(vs))
+			if mt == nil {
+				continue
+			}
+			isGauge := mt.Type == ir.Gauge
+			if counterFuncs[name] && isGauge {
+				add(n, "use deriv() or delta() for gauges", "%s() is for counters, but %s is a gauge", name, mt.Name)
+			}
+			if gaugeFuncs[name] && !isGauge && (mt.Type == ir.Counter || suffix != "") {
+				add(n, "use rate() or increase() for counters", "%s() is for gauges, but %s is a counter", name, selectorName(vs))
+			}
+		}
+	}
+	if name == "histogram_quantile" && len(n.Args) == 2 {
+		arg := unwrap(n.Args[1])
+		switch x := arg.(type) {
+		case *parser.AggregateExpr:
+			keepsLE := false
+			for _, g := range x.Grouping {
+				if g == "le" {
+					keepsLE = true
+				}
+			}
+			if x.Without {
+				keepsLE = !keepsLE
+			}
+			if !keepsLE {
+				add(n, "aggregate by le too: sum by (le, ...) (rate(..._bucket[5m]))", "histogram_quantile needs the le label, but the aggregation drops it")
+			}
+		case *parser.Call:
+			if counterFuncs[x.Func.Name] {
+				add(n, "aggregate the buckets first: histogram_quantile(q, sum by (le, ...) (rate(..._bucket[5m])))",
+					"histogram_quantile over un-aggregated %s() computes one quantile per series (per pod and port), not for the service", x.Func.Name)
+			}
+		}
+	}
+}
+
+// checkRatio catches a division whose numerator selects on a label the
+// one-to-one match keeps: rate(x{status="error"}) / rate(x) pairs each
+// error series only with itself and reads 1.
+func checkRatio(n *parser.BinaryExpr, add func(parser.Node, string, string, ...any)) {
+	if n.Op != parser.DIV {
+		return
+	}
+	lm := vectorMatchers(n.LHS)
+	if lm == nil {
+		return
+	}
+	rname := ""
+	if rm := vectorMatchers(n.RHS); rm != nil {
+		rname = rm.name
+	}
+	if lm.name == "" || lm.name != rname {
+		return
+	}
+	for _, l := range lm.equal {
+		if !keeps(n.LHS, l) || !keeps(n.RHS, l) {
+			continue
+		}
+		if vm := n.VectorMatching; vm != nil && vm.On != containsStr(vm.MatchingLabels, l) {
+			continue // on(...) without l, or ignoring(l)
+		}
+		add(n, fmt.Sprintf("aggregate both sides the same way, e.g. sum by (...) (rate(%s{%s=...}[5m])) / sum by (...) (rate(%s[5m])) without %s", lm.name, l, lm.name, l),
+			"the ratio divides each %s series by itself (both sides keep label %s), so it always reads 1", lm.name, l)
+		return
+	}
+}
+
+func containsStr(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+type selInfo struct {
+	name  string
+	equal []string // labels the selector matches with =
+}
+
+// vectorMatchers finds the single selector under rate()/sum(...) chains.
+func vectorMatchers(e parser.Expr) *selInfo {
+	var vs *parser.VectorSelector
+	count := 0
+	parser.Inspect(e, func(node parser.Node, _ []parser.Node) error {
+		if v, ok := node.(*parser.VectorSelector); ok {
+			vs = v
+			count++
+		}
+		return nil
+	})
+	if count != 1 {
+		return nil
+	}
+	info := &selInfo{name: selectorName(vs)}
+	for _, lm := range vs.LabelMatchers {
+		if lm.Name != labels.MetricName && (lm.Type == labels.MatchEqual || lm.Type == labels.MatchRegexp) {
+			info.equal = append(info.equal, lm.Name)
+		}
+	}
+	return info
+}
+
+// keeps reports whether label l survives to the result of e.
+func keeps(e parser.Expr, l string) bool {
+	switch x := unwrap(e).(type) {
+	case *parser.AggregateExpr:
+		if x.Without {
+			return !containsStr(x.Grouping, l) && keeps(x.Expr, l)
+		}
+		return containsStr(x.Grouping, l)
+	case *parser.Call:
+		for _, a := range x.Args {
+			if a.Type() == parser.ValueTypeVector || a.Type() == parser.ValueTypeMatrix {
+				return keeps(a, l)
+			}
+		}
+		return false
+	case *parser.MatrixSelector:
+		return true
+	case *parser.VectorSelector:
+		return true
+	case *parser.BinaryExpr:
+		return keeps(x.LHS, l)
+	}
+	return false
+}
+
+// externals is the set of metric names from `external:`.
+func (b *builder) externals() map[string]bool {
+	out := make(map[string]bool, len(b.m.External))
+	for _, e := range b.m.External {
+		out[e] = true
+	}
+	return out
+}
+
+// template checks that an alert label or annotation parses as a
+// Prometheus template, as Prometheus will when it loads the rule.
+func (b *builder) template(path []any, text string) {
+	if !strings.Contains(text, "{{") {
+		return
+	}
+	defs := "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+	data := struct {
+		Labels         map[string]string
+		ExternalLabels map[string]string
+		ExternalURL    string
+		Value          float64
+	}{}
+	t := template.NewTemplateExpander(context.Background(), defs+text, "__obsc", data, prommodel.Time(0), nil, nil, nil)
+	if err := t.ParseTest(); err != nil {
+		msg := err.Error()
+		if i := strings.LastIndex(msg, "__obsc:"); i >= 0 {
+			msg = msg[i+len("__obsc:"):]
+		}
+		b.errorf(b.at(path...), "templates use Go text/template syntax, e.g. {{ $labels.component }}", "invalid template: %s", strings.TrimSpace(msg))
+	}
+}
+
+// parseNonNegDuration parses a Prometheus duration that may be zero.
+func parseNonNegDuration(s string) (time.Duration, error) {
+	d, err := prommodel.ParseDuration(s)
+	return time.Duration(d), err
+}

@@ -1,0 +1,343 @@
+package compile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// matchers checks an error-matcher set against metric mt and returns it as
+// IR matchers sorted by label. path points at the matcher map.
+func (b *builder) matchers(ms matchersSpec, mt *ir.Metric, path ...any) []ir.Matcher {
+	at := func(p ...any) ir.Pos { return b.at(append(append([]any{}, path...), p...)...) }
+	if len(ms) == 0 {
+		b.errorf(b.at(path...), `e.g. errors: {status: "error"}`, "errors must select at least one label")
+		return nil
+	}
+	var out []ir.Matcher
+	for _, l := range ir.SortedKeys(ms) {
+		if !mt.HasLabel(l) {
+			b.errorf(at(l), suggestOrList(l, mt.Labels), "metric %s has no label %s", mt.Name, l)
+			continue
+		}
+		var values []string
+		switch v := ms[l].(type) {
+		case string:
+			values = []string{v}
+		case []any:
+			for _, x := range v {
+				values = append(values, fmt.Sprint(x))
+			}
+		}
+		if len(values) == 0 {
+			b.errorf(at(l), "", "matcher %s must list at least one value", l)
+			continue
+		}
+		decl := b.m.Label(l)
+		ok := true
+		for i, v := range values {
+			if decl != nil && !decl.HasValue(v) {
+				p := at(l)
+				if _, isList := ms[l].([]any); isList {
+					p = at(l, i)
+				}
+				b.errorf(p, suggestOrList(v, decl.Values), "%q is not a declared value of label %s", v, l)
+				ok = false
+			}
+		}
+		if ok && decl != nil && decl.Values != nil && len(values) >= len(decl.Values) {
+			b.errorf(at(l), "select only the bad values", "errors match every declared value of %s: the error ratio would always be 1", l)
+		}
+		out = append(out, ir.Matcher{Label: l, Values: values})
+	}
+	return out
+}
+
+// metricRef resolves a metric reference that must be of type want.
+func (b *builder) metricRef(name string, want ir.MetricType, path ...any) *ir.Metric {
+	mt := b.m.Metric(name)
+	if mt == nil {
+		names := make([]string, 0, len(b.m.Metrics))
+		for _, x := range b.m.Metrics {
+			if x.Type == want {
+				names = append(names, x.Name)
+			}
+		}
+		b.errorf(b.at(path...), suggestOrList(name, names), "metric %s is not declared", name)
+		return nil
+	}
+	if mt.Type != want {
+		b.errorf(b.at(path...), "", "metric %s is a %s; this needs a %s", name, mt.Type, want)
+		return nil
+	}
+	return mt
+}
+
+func (b *builder) byLabels(by []string, mt *ir.Metric, path ...any) {
+	for i, l := range by {
+		if !mt.HasLabel(l) && !targetLabels[l] {
+			b.errorf(b.at(append(append([]any{}, path...), i)...), suggestOrList(l, mt.Labels), "metric %s has no label %s to aggregate by", mt.Name, l)
+		}
+	}
+}
+
+func (b *builder) slos() {
+	for _, name := range ir.SortedKeys(b.spec.SLOs) {
+		ss := b.spec.SLOs[name]
+		pos := b.at("slos", name)
+		if !sloNameRE.MatchString(name) {
+			b.errorf(pos, "SLO names match [a-z][a-z0-9_-]*", "SLO name %q is not valid", name)
+		}
+		slo := &ir.SLO{Name: name, Objective: ss.Objective, Description: ss.Description, Pos: pos}
+		if !(ss.Objective > 0 && ss.Objective < 100) {
+			b.errorf(b.at("slos", name, "objective"), "objectives are percentages, e.g. 99.9", "objective %s must be between 0 and 100 (exclusive)", ir.FormatFloat(ss.Objective))
+		}
+		slo.Window, _ = b.duration(ss.Window, "slos", name, "window")
+		switch {
+		case ss.Ratio != nil && ss.Latency != nil:
+			b.errorf(pos, "split it into two SLOs", "SLO %s declares both ratio and latency", name)
+		case ss.Ratio != nil:
+			slo.SLI = ir.SLI{Kind: ir.SLIRatio, Metric: ss.Ratio.Metric}
+			if mt := b.metricRef(ss.Ratio.Metric, ir.Counter, "slos", name, "ratio", "metric"); mt != nil {
+				slo.SLI.Errors = b.matchers(ss.Ratio.Errors, mt, "slos", name, "ratio", "errors")
+			}
+		case ss.Latency != nil:
+			th := ss.Latency.Threshold
+			slo.SLI = ir.SLI{Kind: ir.SLILatency, Metric: ss.Latency.Metric, Threshold: th, ThresholdLE: ir.FormatFloat(th)}
+			if mt := b.metricRef(ss.Latency.Metric, ir.Histogram, "slos", name, "latency", "metric"); mt != nil {
+				if !contains(mt.Buckets, th) {
+					b.errorf(b.at("slos", name, "latency", "threshold"), nearestBuckets(mt.Buckets, th),
+						"latency threshold %s is not a bucket bound of %s, so no series counts requests under it", ir.FormatFloat(th), mt.Name)
+				}
+			}
+		default:
+			b.errorf(pos, `add ratio: {metric, errors} or latency: {metric, threshold}`, "SLO %s has no indicator", name)
+		}
+		slo.Page = b.tier(ss.Alerting.Page, name, ir.TierPage, "critical")
+		slo.Ticket = b.tier(ss.Alerting.Ticket, name, ir.TierTicket, "warning")
+		slo.BurnRates = ir.BurnRates(slo.Window, slo.Page != nil, slo.Ticket != nil)
+		longest := 24 * time.Hour
+		for _, br := range slo.BurnRates {
+			longest = max(longest, br.Long)
+		}
+		if slo.Window > 0 && slo.Window < longest {
+			b.errorf(b.at("slos", name, "window"), fmt.Sprintf("use at least %s", ir.FormatDuration(longest)),
+				"SLO window %s is shorter than its longest alerting window %s", ir.FormatDuration(slo.Window), ir.FormatDuration(longest))
+		}
+		b.m.SLOs = append(b.m.SLOs, slo)
+	}
+}
+
+// tier decodes alerting.page / alerting.ticket: false, or a struct whose
+// severity, name, labels and annotations are known and whose other string
+// fields are extra labels.
+func (b *builder) tier(v any, slo, tier, severity string) *ir.Tier {
+	path := []any{"slos", slo, "alerting", tier}
+	switch v := v.(type) {
+	case bool:
+		return nil // the schema allows only false
+	case map[string]any:
+		t := &ir.Tier{Name: ir.SLOAlertName(slo), Severity: severity, Labels: map[string]string{}, Annotations: map[string]string{}}
+		for _, k := range ir.SortedKeys(v) {
+			p := append(append([]any{}, path...), k)
+			switch k {
+			case "severity":
+				t.Severity, _ = v[k].(string)
+			case "name":
+				t.Name, _ = v[k].(string)
+				if !alertNameRE.MatchString(t.Name) {
+					b.errorf(b.at(p...), "alert names match [A-Za-z][A-Za-z0-9_]*", "alert name %q is not valid", t.Name)
+				}
+			case "labels", "annotations":
+				mm, _ := v[k].(map[string]any)
+				for _, lk := range ir.SortedKeys(mm) {
+					s, _ := mm[lk].(string)
+					if k == "labels" {
+						b.extraLabel(append(p, lk), lk, s)
+						t.Labels[lk] = s
+					} else {
+						b.template(append(p, lk), s)
+						t.Annotations[lk] = s
+					}
+				}
+			default:
+				s, _ := v[k].(string)
+				b.extraLabel(p, k, s)
+				t.Labels[k] = s
+			}
+		}
+		return t
+	}
+	return &ir.Tier{Name: ir.SLOAlertName(slo), Severity: severity}
+}
+
+// extraLabel checks a user label set on an alert.
+func (b *builder) extraLabel(path []any, k, v string) {
+	pos := b.at(path...)
+	if !labelNameRE.MatchString(k) || strings.HasPrefix(k, "__") {
+		b.errorf(pos, "label names match [a-zA-Z_][a-zA-Z0-9_]*", "%q is not a valid label name", k)
+		return
+	}
+	switch k {
+	case ir.LabelModule, ir.LabelSLO, ir.LabelTier, "alertname":
+		b.errorf(pos, "choose another name", "label %s is set by obsc", k)
+		return
+	}
+	b.template(path, v)
+}
+
+func contains(xs []float64, x float64) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// nearestBuckets names the bucket bounds around x.
+func nearestBuckets(bs []float64, x float64) string {
+	i := sort.SearchFloat64s(bs, x)
+	var near []string
+	if i > 0 {
+		near = append(near, ir.FormatFloat(bs[i-1]))
+	}
+	if i < len(bs) {
+		near = append(near, ir.FormatFloat(bs[i]))
+	}
+	if len(near) == 0 {
+		return ""
+	}
+	return "nearest bucket bounds: " + strings.Join(near, ", ")
+}
+
+func (b *builder) alerts() {
+	sloAlerts := map[string]string{}
+	for _, s := range b.m.SLOs {
+		for _, t := range []*ir.Tier{s.Page, s.Ticket} {
+			if t != nil {
+				sloAlerts[t.Name] = s.Name
+			}
+		}
+	}
+	for _, name := range ir.SortedKeys(b.spec.Alerts) {
+		as := b.spec.Alerts[name]
+		pos := b.at("alerts", name)
+		if !alertNameRE.MatchString(name) {
+			b.errorf(pos, "alert names match [A-Za-z][A-Za-z0-9_]*, e.g. HighErrorRate", "alert name %q is not valid", name)
+		}
+		if slo, ok := sloAlerts[name]; ok {
+			b.errorf(pos, "rename the alert", "alert %s has the name of SLO %s's burn-rate alert", name, slo)
+		}
+		a := &ir.Alert{Name: name, Severity: as.Severity, Description: as.Description, Labels: as.Labels, Annotations: as.Annotations, Pos: pos}
+		kinds := 0
+		for _, set := range []bool{as.ErrorRatio != nil, as.Quantile != nil, as.Expr != nil} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			b.errorf(pos, "give exactly one of errorRatio, quantile or expr", "alert %s declares %d conditions", name, kinds)
+		}
+		var by []string
+		switch {
+		case as.ErrorRatio != nil:
+			a.Kind, a.Metric, a.By = ir.AlertErrorRatio, as.ErrorRatio.Metric, as.ErrorRatio.By
+			by = a.By
+			if mt := b.metricRef(a.Metric, ir.Counter, "alerts", name, "errorRatio", "metric"); mt != nil {
+				a.Errors = b.matchers(as.ErrorRatio.Errors, mt, "alerts", name, "errorRatio", "errors")
+				b.byLabels(a.By, mt, "alerts", name, "errorRatio", "by")
+				for i, l := range a.By {
+					if _, ok := as.ErrorRatio.Errors[l]; ok {
+						b.errorf(b.at("alerts", name, "errorRatio", "by", i), "drop it from by",
+							"aggregating by %s, which errors also matches, compares errors with themselves: the ratio would always be 1", l)
+					}
+				}
+			}
+			if as.Above == nil {
+				b.errorf(pos, "e.g. above: 0.05 for 5%", "alert %s needs above: the error ratio threshold", name)
+			} else if !(*as.Above > 0 && *as.Above < 1) {
+				b.errorf(b.at("alerts", name, "above"), "a ratio, e.g. 0.05 for 5%", "error ratio threshold %s must be between 0 and 1 (exclusive)", ir.FormatFloat(*as.Above))
+			}
+		case as.Quantile != nil:
+			a.Kind, a.Metric, a.By, a.Q = ir.AlertQuantile, as.Quantile.Metric, as.Quantile.By, as.Quantile.Q
+			by = a.By
+			if !(a.Q > 0 && a.Q < 1) {
+				b.errorf(b.at("alerts", name, "quantile", "q"), "e.g. 0.99 for p99", "quantile %s must be between 0 and 1 (exclusive)", ir.FormatFloat(a.Q))
+			}
+			if mt := b.metricRef(a.Metric, ir.Histogram, "alerts", name, "quantile", "metric"); mt != nil {
+				b.byLabels(a.By, mt, "alerts", name, "quantile", "by")
+				for i, l := range a.By {
+					if l == "le" {
+						b.errorf(b.at("alerts", name, "quantile", "by", i), "drop it: obsc always keeps le", "by must not list le")
+					}
+				}
+			}
+			if as.Above == nil {
+				b.errorf(pos, "e.g. above: 0.5 for 500ms", "alert %s needs above: the quantile threshold", name)
+			}
+		case as.Expr != nil:
+			a.Kind = ir.AlertExpr
+			a.Expr = b.promql(*as.Expr, exprAlert, "alerts", name, "expr")
+			if as.Above != nil {
+				b.errorf(b.at("alerts", name, "above"), "write the comparison into expr", "above applies to errorRatio and quantile alerts, not expr")
+			}
+		}
+		if as.Above != nil {
+			a.Above = *as.Above
+		}
+		if as.For != "" {
+			if d, err := parseNonNegDuration(as.For); err != nil {
+				b.errorf(b.at("alerts", name, "for"), `use a Prometheus duration such as "5m"`, "%q is not a duration", as.For)
+			} else {
+				a.For = d
+			}
+		}
+		if strings.TrimSpace(a.Severity) == "" {
+			b.errorf(b.at("alerts", name, "severity"), `e.g. "critical", "warning" or "info"`, "severity must not be empty")
+		}
+		a.Summary = as.Summary
+		if a.Summary == "" {
+			a.Summary = defaultSummary(b.m, a, by)
+		} else {
+			b.template([]any{"alerts", name, "summary"}, a.Summary)
+		}
+		b.template([]any{"alerts", name, "description"}, a.Description)
+		for _, k := range ir.SortedKeys(a.Labels) {
+			b.extraLabel([]any{"alerts", name, "labels", k}, k, a.Labels[k])
+			if k == ir.LabelSeverity || k == ir.LabelTeam {
+				b.errorf(b.at("alerts", name, "labels", k), "use the alert's "+k+" field", "label %s is set by obsc", k)
+			}
+		}
+		for _, k := range ir.SortedKeys(a.Annotations) {
+			b.template([]any{"alerts", name, "annotations", k}, a.Annotations[k])
+			switch k {
+			case "summary", "description", "runbook_url":
+				b.errorf(b.at("alerts", name, "annotations", k), "use the alert's field, or module.runbookBase", "annotation %s is set by obsc", k)
+			}
+		}
+		b.m.Alerts = append(b.m.Alerts, a)
+	}
+}
+
+// defaultSummary writes a summary from the alert's definition.
+func defaultSummary(m *ir.Module, a *ir.Alert, by []string) string {
+	where := "module " + m.Name
+	if len(by) > 0 {
+		parts := make([]string, len(by))
+		for i, l := range by {
+			parts[i] = "{{ $labels." + l + " }}"
+		}
+		where = strings.Join(parts, "/")
+	}
+	switch a.Kind {
+	case ir.AlertErrorRatio:
+		return fmt.Sprintf("Error ratio of %s above %s%% in %s", a.Metric, ir.FormatFloat(a.Above*100), where)
+	case ir.AlertQuantile:
+		return fmt.Sprintf("p%s of %s above %s in %s", ir.FormatFloat(a.Q*100), a.Metric, ir.FormatFloat(a.Above), where)
+	}
+	return fmt.Sprintf("%s in module %s", a.Name, m.Name)
+}

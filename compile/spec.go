@@ -1,0 +1,180 @@
+package compile
+
+import (
+	"cuelang.org/go/cue"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// spec is the module as the schema shapes it, decoded from the unified
+// CUE value. Positions are looked up on demand (see source.pos) from the
+// user's own value, so an error points at what the user wrote, never at
+// the schema's defaults.
+type spec struct {
+	Module struct {
+		Name        string            `json:"name"`
+		Namespace   string            `json:"namespace"`
+		Team        string            `json:"team"`
+		RunbookBase string            `json:"runbookBase"`
+		Labels      map[string]string `json:"labels"`
+	} `json:"module"`
+	Scrape struct {
+		Selector   map[string]string `json:"selector"`
+		Port       string            `json:"port"`
+		PortNumber int64             `json:"portNumber"`
+		Path       string            `json:"path"`
+		Interval   string            `json:"interval"`
+		Mode       string            `json:"mode"`
+	} `json:"scrape"`
+	Standard *struct {
+		Prefix     string `json:"prefix"`
+		Components map[string]struct {
+			Ports []string `json:"ports"`
+		} `json:"components"`
+		ErrorTypes int64     `json:"errorTypes"`
+		Buckets    []float64 `json:"buckets"`
+	} `json:"standard"`
+	Labels      map[string]labelSpec  `json:"labels"`
+	Metrics     map[string]metricSpec `json:"metrics"`
+	Cardinality struct {
+		Replicas           int64 `json:"replicas"`
+		MaxSeriesPerMetric int64 `json:"maxSeriesPerMetric"`
+		MaxSeries          int64 `json:"maxSeries"`
+	} `json:"cardinality"`
+	SLOs       map[string]sloSpec   `json:"slos"`
+	Alerts     map[string]alertSpec `json:"alerts"`
+	External   []string             `json:"external"`
+	Probes     *probesSpec          `json:"probes"`
+	Dashboard  *dashboardSpec       `json:"dashboard"`
+	Kubernetes struct {
+		RuleLabels      map[string]string `json:"ruleLabels"`
+		MonitorLabels   map[string]string `json:"monitorLabels"`
+		DashboardLabels map[string]string `json:"dashboardLabels"`
+	} `json:"kubernetes"`
+}
+
+type labelSpec struct {
+	Values    []string `json:"values"`
+	MaxValues *int64   `json:"maxValues"`
+	Allow     *string  `json:"allow"`
+}
+
+type metricSpec struct {
+	Type    string    `json:"type"`
+	Help    string    `json:"help"`
+	Labels  []string  `json:"labels"`
+	Buckets []float64 `json:"buckets"`
+}
+
+// matchersSpec maps a label to one value (string) or several ([]any).
+type matchersSpec map[string]any
+
+type sloSpec struct {
+	Objective   float64 `json:"objective"`
+	Window      string  `json:"window"`
+	Description string  `json:"description"`
+	Ratio       *struct {
+		Metric string       `json:"metric"`
+		Errors matchersSpec `json:"errors"`
+	} `json:"ratio"`
+	Latency *struct {
+		Metric    string  `json:"metric"`
+		Threshold float64 `json:"threshold"`
+	} `json:"latency"`
+	Alerting struct {
+		Page   any `json:"page"`
+		Ticket any `json:"ticket"`
+	} `json:"alerting"`
+}
+
+type alertSpec struct {
+	ErrorRatio *struct {
+		Metric string       `json:"metric"`
+		Errors matchersSpec `json:"errors"`
+		By     []string     `json:"by"`
+	} `json:"errorRatio"`
+	Quantile *struct {
+		Metric string   `json:"metric"`
+		Q      float64  `json:"q"`
+		By     []string `json:"by"`
+	} `json:"quantile"`
+	Expr        *string           `json:"expr"`
+	Above       *float64          `json:"above"`
+	For         string            `json:"for"`
+	Severity    string            `json:"severity"`
+	Summary     string            `json:"summary"`
+	Description string            `json:"description"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+type probeSpec struct {
+	Path             string `json:"path"`
+	Port             int64  `json:"port"`
+	Period           string `json:"period"`
+	FailureThreshold int64  `json:"failureThreshold"`
+	InitialDelay     string `json:"initialDelay"`
+	Timeout          string `json:"timeout"`
+}
+
+type probesSpec struct {
+	Liveness  *probeSpec `json:"liveness"`
+	Readiness *probeSpec `json:"readiness"`
+	Startup   *probeSpec `json:"startup"`
+	Target    *struct {
+		Deployment string `json:"deployment"`
+		Container  string `json:"container"`
+	} `json:"target"`
+}
+
+type dashboardSpec struct {
+	Title   string   `json:"title"`
+	Folder  string   `json:"folder"`
+	Tags    []string `json:"tags"`
+	Refresh string   `json:"refresh"`
+	Logs    *struct {
+		Datasource string `json:"datasource"`
+		Selector   string `json:"selector"`
+	} `json:"logs"`
+	Traces *struct {
+		Datasource string `json:"datasource"`
+	} `json:"traces"`
+	Panels []struct {
+		Title string `json:"title"`
+		Expr  string `json:"expr"`
+		Unit  string `json:"unit"`
+		Kind  string `json:"kind"`
+	} `json:"panels"`
+}
+
+// source resolves positions of fields in the user's value.
+type source struct {
+	user    cue.Value
+	unified cue.Value
+	dir     string
+}
+
+// pos returns the position of the value at path (strings are field names,
+// ints list indexes) as the user wrote it. For a field the user left to
+// its default, it returns the position of the nearest ancestor they wrote.
+func (s *source) pos(path ...any) ir.Pos {
+	sels := make([]cue.Selector, len(path))
+	for i, p := range path {
+		switch p := p.(type) {
+		case string:
+			sels[i] = cue.Str(p)
+		case int:
+			sels[i] = cue.Index(p)
+		}
+	}
+	for n := len(sels); n >= 0; n-- {
+		v := s.user.LookupPath(cue.MakePath(sels[:n]...))
+		if !v.Exists() {
+			continue
+		}
+		if p := toPos(v.Pos()); p.IsValid() {
+			return p
+		}
+	}
+	return ir.Pos{File: s.dir}
+}
