@@ -88,12 +88,21 @@ func (b *builder) k8sLabels(labels map[string]string, path ...any) {
 	for _, k := range ir.SortedKeys(labels) {
 		p := append(append([]any{}, path...), k)
 		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			b.errorf(b.at(p...), "", "%q is not a valid Kubernetes label key: %s", k, errs[0])
+			b.errorf(b.at(p...), "", "%q is not a valid Kubernetes label key: %s", k, firstSentence(errs[0]))
 		}
 		if errs := validation.IsValidLabelValue(labels[k]); len(errs) > 0 {
-			b.errorf(b.at(p...), "", "%q is not a valid Kubernetes label value for %s: %s", labels[k], k, errs[0])
+			b.errorf(b.at(p...), "", "%q is not a valid Kubernetes label value for %s: %s", labels[k], k, firstSentence(errs[0]))
 		}
 	}
+}
+
+// firstSentence trims apimachinery's validation messages before their
+// examples and regexp.
+func firstSentence(s string) string {
+	if i := strings.Index(s, " (e.g."); i > 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // duration parses a Prometheus duration at path; ok is false after an error.

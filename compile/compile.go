@@ -12,7 +12,6 @@ import (
 	"sort"
 	"sync"
 
-
 	"github.com/tinysystems/obsc/compile/ir"
 )
 
@@ -117,4 +116,3 @@ func (b *builder) errorf(pos ir.Pos, hint, format string, args ...any) {
 
 // at is shorthand for the position of a path in the user's value.
 func (b *builder) at(path ...any) ir.Pos { return b.src.pos(path...) }
-

@@ -12,15 +12,27 @@ import (
 // Error is one problem in a module spec: where, what is wrong and, when
 // obsc can tell, what would be right.
 type Error struct {
-	Pos  ir.Pos
-	Msg  string // what is wrong, lowercase, no final period
-	Hint string // what would be right; "" when there is nothing to add
+	Pos     ir.Pos
+	Msg     string   // what is wrong, lowercase, no final period
+	Hint    string   // what would be right; "" when there is nothing to add
+	Related []ir.Pos // other places that contributed (the other side of a conflict)
 }
 
 func (e *Error) Error() string {
 	s := e.Pos.String() + ": " + e.Msg
 	if e.Hint != "" {
 		s += "; " + e.Hint
+	}
+	for i, p := range e.Related {
+		if i == 0 {
+			s += " (see also "
+		} else {
+			s += ", "
+		}
+		s += p.String()
+		if i == len(e.Related)-1 {
+			s += ")"
+		}
 	}
 	return s
 }
@@ -78,6 +90,11 @@ func (l Errors) Relative(cwd string) Errors {
 	for i, e := range l {
 		c := *e
 		c.Pos.File = RelPath(cwd, c.Pos.File)
+		c.Related = make([]ir.Pos, len(e.Related))
+		for j, p := range e.Related {
+			p.File = RelPath(cwd, p.File)
+			c.Related[j] = p
+		}
 		out[i] = &c
 	}
 	return out
@@ -139,6 +156,17 @@ func suggestOrList(s string, candidates []string) string {
 		return "declared: " + oneOf(candidates[:12])[len("one of "):] + ", ..."
 	}
 	return "must be " + oneOf(candidates)
+}
+
+// labelsHint hints at a near miss among a metric's labels, or lists them.
+func labelsHint(l string, labels []string) string {
+	if h := suggest(l, labels); h != "" {
+		return h
+	}
+	if len(labels) == 0 {
+		return "it has no labels"
+	}
+	return "its labels: " + strings.Join(labels, ", ")
 }
 
 func levenshtein(a, b string) int {

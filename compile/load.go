@@ -185,13 +185,35 @@ func checkFiles(dir string) Errors {
 // user's files rather than the schema wherever CUE knows both.
 func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
 	var out Errors
+	conflicts := map[string]*conflict{}
 	for _, e := range cueerrors.Errors(err) {
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
 		path := fieldPath(e.Path())
 		pos := userPos(e)
 		hint := ""
+		var related []ir.Pos
 		switch {
+		case strings.Contains(msg, "errors in empty disjunction"):
+			continue // its parts follow, one per alternative
+		case strings.HasPrefix(msg, "conflicting values") && len(args) == 2:
+			// A disjunction fails with one conflict per alternative at
+			// the same place: fold them into "x is not allowed".
+			key := pos.String() + "|" + path
+			pair := [2]string{fmt.Sprint(args[0]), fmt.Sprint(args[1])}
+			if g, ok := conflicts[key]; ok {
+				g.pairs = append(g.pairs, pair)
+				continue
+			}
+			for _, p := range e.InputPositions() {
+				if rp := toPos(p); rp.IsValid() && p.Filename() != schema.Filename && rp != pos {
+					related = append(related, rp)
+				}
+			}
+			g := &conflict{err: &Error{Pos: pos, Msg: path + ": " + msg, Related: related}, pairs: [][2]string{pair}}
+			conflicts[key] = g
+			out = append(out, g.err)
+			continue
 		case strings.HasPrefix(msg, "field not allowed") && len(e.Path()) > 0:
 			p := e.Path()
 			hint = suggestOrList(p[len(p)-1], c.allowedFields(p[:len(p)-1]))
@@ -215,7 +237,10 @@ func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
 		if path != "" {
 			msg = path + ": " + msg
 		}
-		out = append(out, &Error{Pos: pos, Msg: msg, Hint: hint})
+		out = append(out, &Error{Pos: pos, Msg: msg, Hint: hint, Related: related})
+	}
+	for _, g := range conflicts {
+		g.fold()
 	}
 	return out.Sort()
 }
@@ -318,4 +343,43 @@ func toPos(p token.Pos) ir.Pos {
 		return ir.Pos{}
 	}
 	return ir.Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}
+}
+
+// conflict collects CUE's "conflicting values" errors at one place.
+type conflict struct {
+	err   *Error
+	pairs [][2]string
+}
+
+// fold turns the conflicts of a failed disjunction into one error naming
+// the bad value (the one in every pair) and the allowed alternatives.
+func (g *conflict) fold() {
+	if len(g.pairs) < 2 {
+		return
+	}
+	for _, bad := range g.pairs[0] {
+		var allowed []string
+		for _, p := range g.pairs {
+			switch bad {
+			case p[0]:
+				allowed = append(allowed, p[1])
+			case p[1]:
+				allowed = append(allowed, p[0])
+			}
+		}
+		if len(allowed) != len(g.pairs) {
+			continue
+		}
+		path, _, _ := strings.Cut(g.err.Msg, ": ")
+		g.err.Msg = fmt.Sprintf("%s: %s is not allowed", path, bad)
+		g.err.Hint = "must be one of " + strings.Join(allowed, ", ")
+		unq := make([]string, len(allowed))
+		for i, a := range allowed {
+			unq[i] = strings.Trim(a, `"`)
+		}
+		if h := suggest(strings.Trim(bad, `"`), unq); h != "" {
+			g.err.Hint = h
+		}
+		return
+	}
 }

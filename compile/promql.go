@@ -163,7 +163,7 @@ func checkSelector(m *ir.Module, external map[string]bool, n *parser.VectorSelec
 			continue
 		}
 		if !mt.HasLabel(l) {
-			add(n, suggestOrList(l, mt.Labels), "metric %s has no label %s", mt.Name, l)
+			add(n, labelsHint(l, mt.Labels), "metric %s has no label %s", mt.Name, l)
 			continue
 		}
 		decl := m.Label(l)

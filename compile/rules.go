@@ -20,7 +20,7 @@ func (b *builder) matchers(ms matchersSpec, mt *ir.Metric, path ...any) []ir.Mat
 	var out []ir.Matcher
 	for _, l := range ir.SortedKeys(ms) {
 		if !mt.HasLabel(l) {
-			b.errorf(at(l), suggestOrList(l, mt.Labels), "metric %s has no label %s", mt.Name, l)
+			b.errorf(at(l), labelsHint(l, mt.Labels), "metric %s has no label %s", mt.Name, l)
 			continue
 		}
 		var values []string
@@ -79,7 +79,7 @@ func (b *builder) metricRef(name string, want ir.MetricType, path ...any) *ir.Me
 func (b *builder) byLabels(by []string, mt *ir.Metric, path ...any) {
 	for i, l := range by {
 		if !mt.HasLabel(l) && !targetLabels[l] {
-			b.errorf(b.at(append(append([]any{}, path...), i)...), suggestOrList(l, mt.Labels), "metric %s has no label %s to aggregate by", mt.Name, l)
+			b.errorf(b.at(append(append([]any{}, path...), i)...), labelsHint(l, mt.Labels), "metric %s has no label %s to aggregate by", mt.Name, l)
 		}
 	}
 }

@@ -54,18 +54,22 @@ func (b *builder) probes() {
 		}
 		out := &ir.Probe{Path: p.Path, Port: b.port(p.Port, "probes", name, "port"), FailureThreshold: int(p.FailureThreshold)}
 		b.httpPath(p.Path, "probes", name, "path")
-		out.Period, _ = b.duration(p.Period, "probes", name, "period")
-		if out.Period%time.Second != 0 {
-			b.errorf(b.at("probes", name, "period"), "Kubernetes counts probe periods in whole seconds", "period %s is not a whole number of seconds", p.Period)
+		wholeSeconds := func(text, field string) time.Duration {
+			d, ok := b.duration(text, "probes", name, field)
+			if ok && d%time.Second != 0 {
+				b.errorf(b.at("probes", name, field), "Kubernetes counts probe times in whole seconds", "%s %s is not a whole number of seconds", field, text)
+			}
+			return d
 		}
+		out.Period = wholeSeconds(p.Period, "period")
 		if p.FailureThreshold < 1 || p.FailureThreshold > 1000 {
 			b.errorf(b.at("probes", name, "failureThreshold"), "", "failureThreshold must be 1..1000, got %d", p.FailureThreshold)
 		}
 		if p.InitialDelay != "" {
-			out.InitialDelay, _ = b.duration(p.InitialDelay, "probes", name, "initialDelay")
+			out.InitialDelay = wholeSeconds(p.InitialDelay, "initialDelay")
 		}
 		if p.Timeout != "" {
-			out.Timeout, _ = b.duration(p.Timeout, "probes", name, "timeout")
+			out.Timeout = wholeSeconds(p.Timeout, "timeout")
 		}
 		return out
 	}

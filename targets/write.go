@@ -1,0 +1,183 @@
+package targets
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
+
+// A Change is one difference between a FileSet and the tree on disk.
+type Change struct {
+	Path string // slash path relative to the output directory
+	Kind string // "changed", "missing" or "stale"
+	Diff string // unified diff, old (disk) to new (generated)
+}
+
+// Tree is what obsc owns in an output directory: the generated files of
+// the module directories it wrote before, and foreign files it must leave
+// alone.
+type Tree struct {
+	Generated map[string][]byte // slash path -> content, files carrying Header
+	Foreign   []string          // files inside owned directories without Header
+}
+
+// ReadTree scans dir. Top-level files and the files of every top-level
+// directory are read; a file counts as obsc's when IsGenerated says so.
+// Symlinks are never followed: they are reported as foreign.
+func ReadTree(dir string) (*Tree, error) {
+	t := &Tree{Generated: map[string][]byte{}}
+	info, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return t, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("output %s is not a directory", dir)
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if strings.Count(rel, "/") >= 1 {
+				return filepath.SkipDir // obsc writes two levels at most
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
+			t.Foreign = append(t.Foreign, rel)
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if IsGenerated(data) {
+			t.Generated[rel] = data
+		} else {
+			t.Foreign = append(t.Foreign, rel)
+		}
+		return nil
+	})
+	sort.Strings(t.Foreign)
+	return t, err
+}
+
+// Compare lists how the tree differs from fs, in path order.
+func Compare(t *Tree, fs FileSet) []Change {
+	var out []Change
+	for _, p := range fs.Paths() {
+		old, ok := t.Generated[p]
+		switch {
+		case !ok:
+			out = append(out, Change{Path: p, Kind: "missing", Diff: unified(p, nil, fs[p])})
+		case !bytes.Equal(old, fs[p]):
+			out = append(out, Change{Path: p, Kind: "changed", Diff: unified(p, old, fs[p])})
+		}
+	}
+	for _, p := range sortedKeys(t.Generated) {
+		if _, ok := fs[p]; !ok {
+			out = append(out, Change{Path: p, Kind: "stale", Diff: unified(p, t.Generated[p], nil)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func unified(p string, a, b []byte) string {
+	from, to := "a/"+p, "b/"+p
+	if a == nil {
+		from = "/dev/null"
+	}
+	if b == nil {
+		to = "/dev/null"
+	}
+	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)),
+		FromFile: from, ToFile: to, Context: 3,
+	})
+	return d
+}
+
+// Write makes dir hold exactly fs among obsc's files: new and changed
+// files are written (each through a temporary file renamed into place, so
+// no reader sees half a file), and generated files that fs no longer has
+// are removed, with directories left empty by that. Foreign files are left
+// alone; a path of fs that is a foreign file is an error and nothing is
+// written.
+func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
+	foreign := map[string]bool{}
+	for _, p := range t.Foreign {
+		foreign[p] = true
+	}
+	for _, p := range fs.Paths() {
+		if foreign[p] {
+			return nil, fmt.Errorf("%s exists and was not written by obsc (no %q header); move it away or delete it", filepath.Join(dir, filepath.FromSlash(p)), Header)
+		}
+		if d := path.Dir(p); d != "." && foreign[d] {
+			return nil, fmt.Errorf("%s exists and is not a directory obsc owns", filepath.Join(dir, filepath.FromSlash(d)))
+		}
+	}
+	changes := Compare(t, fs)
+	for _, c := range changes {
+		full := filepath.Join(dir, filepath.FromSlash(c.Path))
+		switch c.Kind {
+		case "missing", "changed":
+			if err := writeAtomic(full, fs[c.Path]); err != nil {
+				return nil, err
+			}
+		case "stale":
+			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, err
+			}
+			_ = os.Remove(filepath.Dir(full)) // only succeeds when empty
+		}
+	}
+	return changes, nil
+}
+
+func writeAtomic(file string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), ".obsc-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, file)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
