@@ -53,7 +53,33 @@ func (b *builder) promql(expr string, use exprUse, path ...any) string {
 	for _, p := range checkExpr(b.m, b.externals(), e) {
 		b.errorf(exprPos(pos, expr, p.offset), p.hint, "%s", p.msg)
 	}
+	confine(b.m, e)
 	return e.String()
+}
+
+// confine adds module="<name>" to every selector of the module's own
+// series (its metrics, their histogram series and obsc's SLO recording
+// rules), so a user expression reads this module's series only, like
+// every generated rule and query. Selectors of external metrics are left
+// as written, and so is a selector that already matches on module.
+func confine(m *ir.Module, e parser.Expr) {
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		name := selectorName(vs)
+		if mt, _ := resolve(m, name); mt == nil && !isGeneratedRule(name) {
+			return nil
+		}
+		for _, lm := range vs.LabelMatchers {
+			if lm.Name == ir.LabelModule {
+				return nil
+			}
+		}
+		vs.LabelMatchers = append(vs.LabelMatchers, labels.MustNewMatcher(labels.MatchEqual, ir.LabelModule, m.Name))
+		return nil
+	})
 }
 
 // exprPos points into a one-line string literal at byte offset off of its

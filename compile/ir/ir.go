@@ -270,7 +270,9 @@ type Alert struct {
 	By     []string  // aggregation labels, in declaration order
 	Q      float64   // quantile: 0 < Q < 1
 
-	// expr: the user's PromQL re-printed from the parsed AST.
+	// expr: the user's PromQL re-printed from the parsed AST, with
+	// module="<name>" added to every selector of the module's own series
+	// (external metrics are left as written).
 	Expr string
 
 	Above       float64 // errorRatio / quantile threshold
@@ -336,7 +338,7 @@ type Traces struct {
 // Panel is a user-defined dashboard panel.
 type Panel struct {
 	Title string
-	Expr  string // re-printed from the parsed AST
+	Expr  string // re-printed from the parsed AST, confined to the module like Alert.Expr
 	Unit  string // Grafana unit id; "" lets the target choose
 	Kind  string // timeseries | stat | gauge | table
 	Pos   Pos

@@ -1,0 +1,268 @@
+package grafana
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/targets"
+)
+
+func TestConfigMap(t *testing.T) {
+	tests := map[string]struct {
+		m              *ir.Module
+		expLabels      map[string]string
+		expAnnotations map[string]string
+	}{
+		"The seed module goes to its folder with the sidecar label": {
+			m: seedModule(),
+			expLabels: map[string]string{
+				"grafana_dashboard":            "1",
+				"app.kubernetes.io/managed-by": "obsc",
+			},
+			expAnnotations: map[string]string{"grafana_folder": "TinySystems"},
+		},
+		"Object labels are kept and no folder means no annotation": {
+			m: ordersModule(),
+			expLabels: map[string]string{
+				"grafana_dashboard":            "1",
+				"team":                         "checkout",
+				"app.kubernetes.io/managed-by": "obsc",
+			},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			fs, err := Render(tt.m)
+			if err != nil {
+				t.Fatalf("Render() error: %v", err)
+			}
+			data := fs[tt.m.Name+"/"+ConfigMapFile]
+			if !bytes.HasPrefix(data, targets.YAMLHeader(tt.m.Name)) {
+				t.Errorf("ConfigMap does not start with the YAML header:\n%s", data[:80])
+			}
+			for _, p := range fs.Paths() {
+				if !targets.IsGenerated(fs[p]) {
+					t.Errorf("%s is not recognised as generated", p)
+				}
+			}
+			var cm corev1.ConfigMap
+			if err := yaml.UnmarshalStrict(data, &cm); err != nil {
+				t.Fatalf("ConfigMap does not decode: %v", err)
+			}
+			if cm.APIVersion != "v1" || cm.Kind != "ConfigMap" {
+				t.Errorf("apiVersion/kind = %s/%s, want v1/ConfigMap", cm.APIVersion, cm.Kind)
+			}
+			if got, want := cm.Name, tt.m.Name+"-dashboard"; got != want {
+				t.Errorf("name = %q, want %q", got, want)
+			}
+			if got, want := cm.Namespace, tt.m.Namespace; got != want {
+				t.Errorf("namespace = %q, want %q", got, want)
+			}
+			if diff := cmp.Diff(tt.expLabels, cm.Labels); diff != "" {
+				t.Errorf("labels mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.expAnnotations, cm.Annotations); diff != "" {
+				t.Errorf("annotations mismatch (-want +got):\n%s", diff)
+			}
+			want := string(fs[tt.m.Name+"/"+DashboardFile])
+			if diff := cmp.Diff(map[string]string{tt.m.Name + ".json": want}, cm.Data); diff != "" {
+				t.Errorf("data mismatch (-want dashboard.json +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDashboardSettings(t *testing.T) {
+	m := seedModule()
+	d, data := renderDashboard(t, m)
+	got := struct {
+		UID, Title, Refresh, From, To string
+		Tags                          []string
+	}{d.UID, d.Title, d.Refresh, d.Time.From, d.Time.To, d.Tags}
+	want := struct {
+		UID, Title, Refresh, From, To string
+		Tags                          []string
+	}{"obsc-http-module", "HTTP module", "30s", "now-6h", "now", []string{"tinysystems", "obsc", "http-module"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("dashboard settings mismatch (-want +got):\n%s", diff)
+	}
+	if !bytes.HasSuffix(data, []byte("}\n")) || !bytes.HasPrefix(data, []byte("{\n  \"")) {
+		t.Errorf("dashboard.json is not 2-space indented with a trailing newline")
+	}
+	// PromQL comparison and matcher characters stay readable.
+	if bytes.Contains(data, []byte(`\u003c`)) || bytes.Contains(data, []byte(`\u0026`)) || bytes.Contains(data, []byte(`\u003e`)) {
+		t.Errorf("dashboard.json escapes HTML characters")
+	}
+	var titles []string
+	for _, p := range d.allPanels() {
+		titles = append(titles, p.Title)
+	}
+	for _, want := range []string{
+		"Messages/sec", "Processing latency p99", "Processing latency p50 / p90 / p99", "Processing latency heatmap",
+		"Error ratio by component (HighErrorRate)", "Error ratio (SLO availability)",
+		"Processing latency p99 by component (HighLatency)", "Active operations", "Active operations (now)",
+		"SLO availability: availability vs objective (30d)", "SLO availability: error budget remaining",
+		"SLO availability: burn rate by window", "SLO latency: within 0.5s vs objective (30d)",
+		"Alerts", "Logs", "Top error types",
+	} {
+		if !strings.Contains(strings.Join(titles, "\n")+"\n", want+"\n") {
+			t.Errorf("no panel titled %q", want)
+		}
+	}
+}
+
+func TestRenderMinimalModule(t *testing.T) {
+	long := strings.Repeat("a", 63)
+	m := &ir.Module{
+		Name:      long,
+		Namespace: "default",
+		Dashboard: &ir.Dashboard{UID: ir.DashboardUID(long), Title: long, Refresh: "30s"},
+		Kubernetes: ir.Kubernetes{
+			DashboardLabels: map[string]string{"grafana_dashboard": "1"},
+		},
+	}
+	d, _ := renderDashboard(t, m)
+	if len(d.UID) > 40 {
+		t.Errorf("uid %q longer than 40 characters", d.UID)
+	}
+	for rule, msgs := range lint(m, d) {
+		t.Errorf("%s: %v", rule, msgs)
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	tests := map[string]struct {
+		change func(m *ir.Module)
+		errMsg string
+	}{
+		"A module without dashboard intent is an internal error": {
+			change: func(m *ir.Module) { m.Dashboard = nil },
+			errMsg: "internal error: module http-module has no dashboard intent",
+		},
+		"An extra panel whose expression does not parse is an internal error": {
+			change: func(m *ir.Module) { m.Dashboard.Panels[0].Expr = "sum(" },
+			errMsg: `internal error: expression "sum(" does not parse`,
+		},
+		"An expr alert that does not parse is an internal error": {
+			change: func(m *ir.Module) {
+				m.Alerts = append(m.Alerts, &ir.Alert{Name: "Broken", Kind: ir.AlertExpr, Expr: "up >"})
+			},
+			errMsg: `internal error: expression "up >" does not parse`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			m := seedModule()
+			tt.change(m)
+			_, err := Render(m)
+			if err == nil {
+				t.Fatal("Render() succeeded, want an error")
+			}
+			if !strings.Contains(err.Error(), tt.errMsg) {
+				t.Errorf("Render() error = %q, want it to contain %q", err, tt.errMsg)
+			}
+		})
+	}
+}
+
+func TestLogsSelector(t *testing.T) {
+	tests := map[string]struct {
+		m   *ir.Module
+		exp string
+	}{
+		"The default selects the namespace and the pod labels": {
+			m:   seedModule(),
+			exp: `{namespace="tinysystems", app="http-module"}`,
+		},
+		"Kubernetes label names are sanitised like Promtail does": {
+			m: func() *ir.Module {
+				m := ordersModule()
+				m.Dashboard.Logs = &ir.Logs{Datasource: "loki"}
+				return m
+			}(),
+			exp: `{namespace="shop", app_kubernetes_io_name="orders"}`,
+		},
+		"A user selector wins": {
+			m: func() *ir.Module {
+				m := seedModule()
+				m.Dashboard.Logs.Selector = `{job="x"} |= "error"`
+				return m
+			}(),
+			exp: `{job="x"} |= "error"`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.exp, logsSelector(tt.m)); diff != "" {
+				t.Errorf("logsSelector() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNamesAndUnits(t *testing.T) {
+	seed, orders := seedModule(), ordersModule()
+	tests := map[string]struct {
+		m                 *ir.Module
+		metric            string
+		expName           string
+		expValue, expRate string
+	}{
+		"Standard messages read like the seed":    {seed, "tinysystems_messages_total", "Messages", "short", "ops"},
+		"Standard duration is processing latency": {seed, "tinysystems_duration_seconds", "Processing latency", "s", "percentunit"},
+		"A custom counter drops _total":           {orders, "orders_created_total", "Orders created", "short", "ops"},
+		"A dollar histogram is in dollars":        {orders, "order_value_dollars", "Order value", "currencyUSD", "ops"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			mt := tt.m.Metric(tt.metric)
+			got := []string{humanName(tt.m, mt), valueUnit(mt), rateUnit(mt)}
+			if diff := cmp.Diff([]string{tt.expName, tt.expValue, tt.expRate}, got); diff != "" {
+				t.Errorf("humanName/valueUnit/rateUnit mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLabelVars(t *testing.T) {
+	tests := map[string]struct {
+		m   *ir.Module
+		exp []labelVar
+	}{
+		"TinySystems modules filter by component": {
+			m:   seedModule(),
+			exp: []labelVar{{Label: "component", Values: []string{"http_server", "router"}}},
+		},
+		"Other modules filter by every declared value set": {
+			m: ordersModule(),
+			exp: []labelVar{
+				{Label: "region", Values: []string{"eu", "us"}},
+				{Label: "status", Values: []string{"success", "failed"}},
+			},
+		},
+		"Labels that select errors are not filters": {
+			m: func() *ir.Module {
+				m := ordersModule()
+				m.Alerts = append(m.Alerts, &ir.Alert{
+					Name: "Failures", Kind: ir.AlertErrorRatio, Metric: "orders_created_total",
+					Errors: []ir.Matcher{{Label: "status", Values: []string{"failed"}}},
+				})
+				return m
+			}(),
+			exp: []labelVar{{Label: "region", Values: []string{"eu", "us"}}},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.exp, labelVars(tt.m)); diff != "" {
+				t.Errorf("labelVars() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
