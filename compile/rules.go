@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -119,6 +120,17 @@ func (b *builder) slos() {
 		slo.Page = b.tier(ss.Alerting.Page, name, ir.TierPage, "critical")
 		slo.Ticket = b.tier(ss.Alerting.Ticket, name, ir.TierTicket, "warning")
 		slo.BurnRates = ir.BurnRates(slo.Window, slo.Page != nil, slo.Ticket != nil)
+		b.template([]any{"slos", name, "description"}, ss.Description)
+		for _, br := range slo.BurnRates {
+			// A burn-rate alert compares an error ratio (at most 1) with
+			// factor x budget: at or above 1 it can never fire.
+			if limit := br.Factor * slo.ErrorBudget(); limit >= 1 && ss.Objective > 0 && ss.Objective < 100 {
+				b.errorf(b.at("slos", name, "objective"), fmt.Sprintf("raise the objective, or set alerting: %s: false", br.Tier),
+					"the %s alert can never fire: burn rate %s x error budget %s = %s, and an error ratio cannot exceed 1",
+					br.Tier, ir.FormatFloat(br.Factor), ir.FormatFloat(roundTo(slo.ErrorBudget(), 6)), ir.FormatFloat(roundTo(limit, 6)))
+				break
+			}
+		}
 		longest := 24 * time.Hour
 		for _, br := range slo.BurnRates {
 			longest = max(longest, br.Long)
@@ -187,6 +199,11 @@ func (b *builder) extraLabel(path []any, k, v string) {
 		return
 	}
 	b.template(path, v)
+}
+
+func roundTo(f float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(f*p) / p
 }
 
 func contains(xs []float64, x float64) bool {
@@ -270,6 +287,13 @@ func (b *builder) alerts() {
 			}
 			if mt := b.metricRef(a.Metric, ir.Histogram, "alerts", name, "quantile", "metric"); mt != nil {
 				b.byLabels(a.By, mt, "alerts", name, "quantile", "by")
+				// histogram_quantile never returns more than the largest
+				// finite bucket bound: a threshold at or above it never fires.
+				if top := mt.Buckets[len(mt.Buckets)-1]; as.Above != nil && *as.Above >= top {
+					b.errorf(b.at("alerts", name, "above"), fmt.Sprintf("add a bucket above %s, or lower the threshold", ir.FormatFloat(*as.Above)),
+						"the alert can never fire: %s is at or above the largest bucket bound %s of %s, the most histogram_quantile can return",
+						ir.FormatFloat(*as.Above), ir.FormatFloat(top), mt.Name)
+				}
 				for i, l := range a.By {
 					if l == "le" {
 						b.errorf(b.at("alerts", name, "quantile", "by", i), "drop it: obsc always keeps le", "by must not list le")

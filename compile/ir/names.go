@@ -204,3 +204,14 @@ func MatcherString(m Matcher) string {
 	}
 	return m.Label + "=~" + strconv.Quote(strings.Join(alts, "|"))
 }
+
+// LESpellings returns the `le` label values a bucket bound can be exposed
+// as: client libraries print 1 as "1", while Prometheus 3 normalises
+// classic bucket bounds to float form ("1.0") when it scrapes. Matching
+// both keeps a latency SLI from going silent on either version.
+func LESpellings(le string) []string {
+	if strings.ContainsAny(le, ".eEIN") {
+		return []string{le}
+	}
+	return []string{le, le + ".0"}
+}

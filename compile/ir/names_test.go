@@ -113,3 +113,11 @@ func TestMatcherString(t *testing.T) {
 // update is accepted so `go test ./... -update` runs here too; this
 // package has no golden files.
 var _ = flag.Bool("update", false, "no golden files in this package")
+
+func TestLESpellings(t *testing.T) {
+	for le, exp := range map[string][]string{"1": {"1", "1.0"}, "0.5": {"0.5"}, "10": {"10", "10.0"}, "1e-05": {"1e-05"}} {
+		if diff := cmp.Diff(exp, LESpellings(le)); diff != "" {
+			t.Errorf("LESpellings(%s) mismatch (-want +got):\n%s", le, diff)
+		}
+	}
+}
