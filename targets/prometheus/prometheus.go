@@ -1,0 +1,149 @@
+// Package prometheus renders a module's alerts and SLOs as Prometheus rules.
+//
+// Every module compiles to three files under <module>/:
+//
+//	rules.yaml           a plain rule file for Prometheus, Thanos and Mimir rulers
+//	prometheusrule.yaml  the same groups in a monitoring.coreos.com/v1 PrometheusRule
+//	rules_test.yaml      promtool unit tests proving every alert fires and stays quiet
+//
+// Rules are built from the IR's shared expression builders (ir/promql.go), put
+// through the Prometheus parser and printed back, so the text is canonical and
+// is known to parse before it is written. The rule file is then validated with
+// rulefmt in process. A failure of either check is an internal error: the
+// IR was checked by compile, so a bad rule here is a bug in this package.
+package prometheus
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"path"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	promparser "github.com/prometheus/prometheus/promql/parser"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/targets"
+)
+
+// Output file names, relative to the module directory.
+const (
+	RulesFile          = "rules.yaml"
+	PrometheusRuleFile = "prometheusrule.yaml"
+	RulesTestFile      = "rules_test.yaml"
+)
+
+// ManagedByLabel marks the Kubernetes objects obsc owns.
+const ManagedByLabel = "app.kubernetes.io/managed-by"
+
+// ruleFile is the document of a plain Prometheus rule file. It reuses the
+// operator's RuleGroup so the rule file and the PrometheusRule hold the very
+// same values; the operator types carry the json tags sigs.k8s.io/yaml reads.
+type ruleFile struct {
+	Groups []monitoringv1.RuleGroup `json:"groups"`
+}
+
+// Render returns the rule file, the PrometheusRule and the promtool unit tests
+// of m, under <m.Name>/.
+func Render(m *ir.Module) (targets.FileSet, error) {
+	if m == nil || m.Name == "" {
+		return nil, fmt.Errorf("internal error: module without a name")
+	}
+	p := promparser.NewParser(promparser.Options{})
+
+	groups, err := newBuilder(m, p).groups()
+	if err != nil {
+		return nil, err
+	}
+
+	rules, err := marshal(m, ruleFile{Groups: groups})
+	if err != nil {
+		return nil, err
+	}
+	if err := validateRuleFile(rules, p); err != nil {
+		return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
+	}
+
+	promRule, err := marshal(m, prometheusRule(m, groups))
+	if err != nil {
+		return nil, err
+	}
+
+	tf, err := newTestGen(m, p).file()
+	if err != nil {
+		return nil, err
+	}
+	tests, err := marshal(m, tf)
+	if err != nil {
+		return nil, err
+	}
+
+	fs := targets.FileSet{}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{PrometheusRuleFile, promRule},
+		{RulesFile, rules},
+		{RulesTestFile, tests},
+	} {
+		if err := fs.Add(path.Join(m.Name, f.name), f.data); err != nil {
+			return nil, err
+		}
+	}
+	return fs, nil
+}
+
+// prometheusRule wraps the groups in a PrometheusRule named after the module.
+// Labels: module.labels, then kubernetes.ruleLabels (the Prometheus rule
+// selector usually keys on these), then the managed-by label, which always
+// wins because it is how obsc recognises its objects.
+func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *monitoringv1.PrometheusRule {
+	labels := map[string]string{}
+	for k, v := range m.ObjectLabels {
+		labels[k] = v
+	}
+	for k, v := range m.Kubernetes.RuleLabels {
+		labels[k] = v
+	}
+	labels[ManagedByLabel] = "obsc"
+	return &monitoringv1.PrometheusRule{
+		TypeMeta: metav1.TypeMeta{
+			APIVersion: monitoringv1.SchemeGroupVersion.String(),
+			Kind:       monitoringv1.PrometheusRuleKind,
+		},
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      m.Name,
+			Namespace: m.Namespace,
+			Labels:    labels,
+		},
+		Spec: monitoringv1.PrometheusRuleSpec{Groups: groups},
+	}
+}
+
+// marshal renders v as YAML behind the generated-file header.
+// sigs.k8s.io/yaml goes through JSON, so map keys and struct fields come out
+// sorted and the layout is stable.
+func marshal(m *ir.Module, v any) ([]byte, error) {
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: could not marshal %T: %w", v, err)
+	}
+	return append(targets.YAMLHeader(m.Name), b...), nil
+}
+
+// validateRuleFile runs the checks Prometheus runs when it loads the file:
+// strict YAML fields, legacy metric and label names (what the 2.x servers
+// and promtool accept), PromQL and annotation templates.
+func validateRuleFile(content []byte, p promparser.Parser) error {
+	logger := slog.New(slog.DiscardHandler)
+	_, errs := rulefmt.Parse(content, false, prommodel.LegacyValidation, p, logger)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return nil
+}

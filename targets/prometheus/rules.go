@@ -1,0 +1,412 @@
+package prometheus
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	promparser "github.com/prometheus/prometheus/promql/parser"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// Annotation names obsc writes.
+const (
+	AnnotationSummary     = "summary"
+	AnnotationDescription = "description"
+	AnnotationRunbook     = "runbook_url"
+)
+
+// sliShortWindow is the window of the current burn rate. ir.SLIWindows always
+// includes it.
+const sliShortWindow = 5 * time.Minute
+
+// AlertsGroup is the name of the group holding a module's threshold alerts.
+func AlertsGroup(module string) string { return module + "-alerts" }
+
+// SLOGroup is the name of the group holding one SLO's rules.
+func SLOGroup(module, slo string) string { return module + "-slo-" + slo }
+
+// builder turns the IR into rule groups. Every expression goes through
+// expr, which parses it and prints it back in canonical form.
+type builder struct {
+	m *ir.Module
+	p promparser.Parser
+}
+
+func newBuilder(m *ir.Module, p promparser.Parser) *builder {
+	return &builder{m: m, p: p}
+}
+
+// groups returns the threshold alert group (when the module has alerts)
+// followed by one group per SLO, in the IR's order (sorted by name).
+//
+// Each SLO is one group, ordered SLI recordings, then budget recordings, then
+// alerts: Prometheus evaluates a group's rules in order, so the alerts of an
+// evaluation always read the recordings of the same evaluation.
+func (b *builder) groups() ([]monitoringv1.RuleGroup, error) {
+	out := []monitoringv1.RuleGroup{} // a module without rules writes `groups: []`
+	if len(b.m.Alerts) > 0 {
+		g := monitoringv1.RuleGroup{Name: AlertsGroup(b.m.Name)}
+		for _, a := range b.m.Alerts {
+			r, err := b.alertRule(a)
+			if err != nil {
+				return nil, err
+			}
+			g.Rules = append(g.Rules, r)
+		}
+		out = append(out, g)
+	}
+	for _, s := range b.m.SLOs {
+		g, err := b.sloGroup(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// expr parses a generated expression and prints it back. A parse error is a
+// bug in obsc, never the user's: compile already parsed every user string.
+func (b *builder) expr(text string) (intstr.IntOrString, error) {
+	e, err := b.p.ParseExpr(text)
+	if err != nil {
+		return intstr.IntOrString{}, fmt.Errorf("internal error: module %s: generated expression does not parse: %w\n%s", b.m.Name, err, text)
+	}
+	return intstr.FromString(promparser.Prettify(e)), nil
+}
+
+// rateWindow is the rate() range of threshold alerts.
+func (b *builder) rateWindow() (string, error) {
+	if b.m.RateWindow <= 0 {
+		return "", fmt.Errorf("internal error: module %s has no rate window", b.m.Name)
+	}
+	return ir.FormatDuration(b.m.RateWindow), nil
+}
+
+// alertExpr is the PromQL text of a threshold alert.
+func (b *builder) alertExpr(a *ir.Alert) (string, error) {
+	switch a.Kind {
+	case ir.AlertErrorRatio:
+		w, err := b.rateWindow()
+		if err != nil {
+			return "", err
+		}
+		// Zero traffic makes the ratio 0/0 = NaN, and NaN > x is false:
+		// the alert stays quiet without traffic, which is what it means.
+		return b.m.ErrorRatioExpr(a.Metric, a.Errors, a.By, w) + " > " + num(a.Above), nil
+	case ir.AlertQuantile:
+		w, err := b.rateWindow()
+		if err != nil {
+			return "", err
+		}
+		// histogram_quantile of an empty histogram is NaN: quiet again.
+		return b.m.QuantileExpr(a.Q, a.Metric, a.By, w) + " > " + num(a.Above), nil
+	case ir.AlertExpr:
+		return a.Expr, nil
+	}
+	return "", fmt.Errorf("internal error: alert %s has unknown kind %q", a.Name, a.Kind)
+}
+
+func (b *builder) alertRule(a *ir.Alert) (monitoringv1.Rule, error) {
+	text, err := b.alertExpr(a)
+	if err != nil {
+		return monitoringv1.Rule{}, err
+	}
+	e, err := b.expr(text)
+	if err != nil {
+		return monitoringv1.Rule{}, err
+	}
+	r := monitoringv1.Rule{
+		Alert:       a.Name,
+		Expr:        e,
+		For:         forDuration(a.For),
+		Labels:      alertLabels(b.m, a),
+		Annotations: alertAnnotations(b.m, a),
+	}
+	return r, nil
+}
+
+func forDuration(d time.Duration) *monitoringv1.Duration {
+	if d <= 0 {
+		return nil
+	}
+	v := monitoringv1.Duration(ir.FormatDuration(d))
+	return &v
+}
+
+// alertLabels are the labels of a threshold alert: the user's extra labels,
+// then severity and team, then module. The user may override team (route one
+// alert elsewhere) but not module, which keeps alerts of modules apart.
+func alertLabels(m *ir.Module, a *ir.Alert) map[string]string {
+	l := map[string]string{}
+	if m.Team != "" {
+		l[ir.LabelTeam] = m.Team
+	}
+	if a.Severity != "" {
+		l[ir.LabelSeverity] = a.Severity
+	}
+	for k, v := range a.Labels {
+		l[k] = v
+	}
+	l[ir.LabelModule] = m.Name
+	return l
+}
+
+// alertAnnotations are summary, description and runbook_url, overridden by
+// the user's extra annotations.
+func alertAnnotations(m *ir.Module, a *ir.Alert) map[string]string {
+	an := map[string]string{}
+	if a.Summary != "" {
+		an[AnnotationSummary] = a.Summary
+	}
+	if a.Description != "" {
+		an[AnnotationDescription] = a.Description
+	}
+	if m.RunbookBase != "" {
+		an[AnnotationRunbook] = m.RunbookBase + "#" + a.Name
+	}
+	for k, v := range a.Annotations {
+		an[k] = v
+	}
+	return an
+}
+
+// sloGroup builds the rules of one SLO:
+//
+//  1. slo:sli_error:ratio_rate<w> for every window of ir.SLIWindows: the
+//     share of bad events over w.
+//  2. objective, error budget, current burn rate (5m), period burn rate
+//     (SLO window) and remaining budget, labelled with slo_window.
+//  3. one alert per enabled tier, multi-window multi-burn-rate as in the
+//     Google SRE workbook and Sloth.
+//
+// Every rule carries module and slo labels.
+func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
+	g := monitoringv1.RuleGroup{Name: SLOGroup(b.m.Name, s.Name)}
+	ids := sloLabels(b.m, s)
+
+	for _, w := range ir.SLIWindows(s) {
+		text, err := b.sliExpr(s, w)
+		if err != nil {
+			return g, err
+		}
+		e, err := b.expr(text)
+		if err != nil {
+			return g, err
+		}
+		g.Rules = append(g.Rules, monitoringv1.Rule{Record: ir.SLIErrorRecord(w), Expr: e, Labels: copyLabels(ids)})
+	}
+
+	budget := num(budgetOf(s))
+	meta := []struct{ record, text string }{
+		{ir.RecObjective, "vector(" + num(roundSig(s.Objective/100)) + ")"},
+		{ir.RecErrorBudget, "vector(" + budget + ")"},
+		{ir.RecBurnRate, b.sloSelector(ir.SLIErrorRecord(sliShortWindow), s) + " / " + budget},
+		{ir.RecPeriodBurnRate, b.sloSelector(ir.SLIErrorRecord(s.Window), s) + " / " + budget},
+		{ir.RecBudgetRemaining, "1 - " + b.sloSelector(ir.RecPeriodBurnRate, s)},
+	}
+	metaLabels := copyLabels(ids)
+	metaLabels[ir.LabelWindow] = ir.FormatDuration(s.Window)
+	for _, r := range meta {
+		e, err := b.expr(r.text)
+		if err != nil {
+			return g, err
+		}
+		g.Rules = append(g.Rules, monitoringv1.Rule{Record: r.record, Expr: e, Labels: copyLabels(metaLabels)})
+	}
+
+	for _, t := range sloTiers(s) {
+		text := b.burnExpr(s, t.burnRates)
+		e, err := b.expr(text)
+		if err != nil {
+			return g, err
+		}
+		g.Rules = append(g.Rules, monitoringv1.Rule{
+			Alert:       t.tier.Name,
+			Expr:        e,
+			Labels:      sloAlertLabels(b.m, s, t),
+			Annotations: sloAlertAnnotations(b.m, s, t),
+		})
+	}
+	return g, nil
+}
+
+// sliExpr is the error ratio of an SLO over w, summed over the whole module.
+//
+// Every window, including 1d, 3d and the SLO window (30d), is computed
+// directly from the raw counters rather than from shorter recordings (Sloth's
+// "optimized" avg_over_time of the 5m ratio). Averaging 5m ratios weighs a
+// quiet night the same as a busy day and is wrong whenever traffic varies,
+// and it is only right after the recordings have a full window of history.
+// The direct form is exact from the first evaluation; its cost is one range
+// read over the window per evaluation, small for the bounded series a module
+// declares.
+//
+// Zero traffic: the denominator is filtered with `> 0`, so a window without
+// events has no sample instead of NaN. No events means no budget spent: the
+// burn-rate alerts cannot fire and dashboards show a gap, not a misleading
+// NaN. Ratio SLIs also fall back to 0 errors (`or 0 * total`) when the error
+// series do not exist yet (client libraries create a series on its first
+// increment), so a service that never failed reads 0, not "no data".
+func (b *builder) sliExpr(s *ir.SLO, w time.Duration) (string, error) {
+	ws := ir.FormatDuration(w)
+	switch s.SLI.Kind {
+	case ir.SLIRatio:
+		if len(s.SLI.Errors) == 0 {
+			return "", fmt.Errorf("internal error: ratio SLO %s has no error matchers", s.Name)
+		}
+		bad := b.m.RateSum(s.SLI.Metric, nil, ws, ir.Matchers(s.SLI.Errors)...)
+		total := b.m.RateSum(s.SLI.Metric, nil, ws)
+		return "(" + bad + " or 0 * " + total + ") / (" + total + " > 0)", nil
+	case ir.SLILatency:
+		if s.SLI.ThresholdLE == "" {
+			return "", fmt.Errorf("internal error: latency SLO %s has no threshold bucket", s.Name)
+		}
+		// Prometheus 3 rewrites classic bucket bounds to float form on
+		// scrape (le="1" becomes le="1.0"): match every spelling.
+		le := ir.MatcherString(ir.Matcher{Label: "le", Values: ir.LESpellings(s.SLI.ThresholdLE)})
+		good := b.m.RateSum(s.SLI.Metric+"_bucket", nil, ws, le)
+		total := b.m.RateSum(s.SLI.Metric+"_count", nil, ws)
+		return "1 - " + good + " / (" + total + " > 0)", nil
+	}
+	return "", fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
+}
+
+// sloSelector selects one of the SLO's recorded series.
+func (b *builder) sloSelector(record string, s *ir.SLO) string {
+	return b.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}}))
+}
+
+// burnExpr is the multi-window multi-burn-rate condition of one tier:
+//
+//	(sli_long1 > f1 * budget and sli_short1 > f1 * budget) or (long2 ... )
+//
+// The SLI recordings of one SLO carry the same labels (module, slo), so `and`
+// matches them one to one, and `or` (which ignores the metric name) keeps one
+// series per SLO when several conditions hold.
+func (b *builder) burnExpr(s *ir.SLO, brs []ir.BurnRate) string {
+	budget := num(budgetOf(s))
+	parts := make([]string, len(brs))
+	for i, br := range brs {
+		th := "(" + num(br.Factor) + " * " + budget + ")"
+		parts[i] = "(" + b.sloSelector(ir.SLIErrorRecord(br.Long), s) + " > " + th +
+			" and " + b.sloSelector(ir.SLIErrorRecord(br.Short), s) + " > " + th + ")"
+	}
+	return strings.Join(parts, " or ")
+}
+
+// sloTier is an enabled alert tier of an SLO with its conditions.
+type sloTier struct {
+	name      string // ir.TierPage or ir.TierTicket
+	tier      *ir.Tier
+	burnRates []ir.BurnRate
+}
+
+// sloTiers returns the enabled tiers that have conditions, page first.
+func sloTiers(s *ir.SLO) []sloTier {
+	var out []sloTier
+	for _, t := range []struct {
+		name string
+		tier *ir.Tier
+	}{{ir.TierPage, s.Page}, {ir.TierTicket, s.Ticket}} {
+		if t.tier == nil {
+			continue
+		}
+		st := sloTier{name: t.name, tier: t.tier}
+		for _, br := range s.BurnRates {
+			if br.Tier == t.name {
+				st.burnRates = append(st.burnRates, br)
+			}
+		}
+		if len(st.burnRates) > 0 {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// sloLabels are the identity labels of every SLO rule.
+func sloLabels(m *ir.Module, s *ir.SLO) map[string]string {
+	return map[string]string{ir.LabelModule: m.Name, ir.LabelSLO: s.Name}
+}
+
+// sloAlertLabels: team, the tier's extra labels, then severity and the
+// identity labels (module, slo, slo_tier), which the user cannot override.
+func sloAlertLabels(m *ir.Module, s *ir.SLO, t sloTier) map[string]string {
+	l := map[string]string{}
+	if m.Team != "" {
+		l[ir.LabelTeam] = m.Team
+	}
+	for k, v := range t.tier.Labels {
+		l[k] = v
+	}
+	if t.tier.Severity != "" {
+		l[ir.LabelSeverity] = t.tier.Severity
+	}
+	for k, v := range sloLabels(m, s) {
+		l[k] = v
+	}
+	l[ir.LabelTier] = t.name
+	return l
+}
+
+// sloAlertAnnotations are a summary and a description naming the objective
+// and the conditions, runbook_url, then the tier's extra annotations. The
+// defaults are plain text (no templates), so they read the same in every
+// notification.
+func sloAlertAnnotations(m *ir.Module, s *ir.SLO, t sloTier) map[string]string {
+	an := map[string]string{
+		AnnotationSummary: fmt.Sprintf("SLO %s of module %s is burning its error budget too fast", s.Name, m.Name),
+	}
+	conds := make([]string, len(t.burnRates))
+	for i, br := range t.burnRates {
+		conds[i] = fmt.Sprintf("%sx the budget over %s and %s", num(br.Factor), ir.FormatDuration(br.Long), ir.FormatDuration(br.Short))
+	}
+	desc := fmt.Sprintf("Objective %s%% over %s. The %s alert fires when the error ratio exceeds %s.",
+		num(s.Objective), ir.FormatDuration(s.Window), t.name, strings.Join(conds, ", or "))
+	if s.Description != "" {
+		desc = s.Description + "\n" + desc
+	}
+	an[AnnotationDescription] = desc
+	if m.RunbookBase != "" {
+		an[AnnotationRunbook] = m.RunbookBase + "#" + t.tier.Name
+	}
+	for k, v := range t.tier.Annotations {
+		an[k] = v
+	}
+	return an
+}
+
+func copyLabels(l map[string]string) map[string]string {
+	out := make(map[string]string, len(l))
+	for k, v := range l {
+		out[k] = v
+	}
+	return out
+}
+
+// budgetOf is the error budget rounded to 12 significant digits, so 99.9
+// gives 0.001 and not 0.0010000000000000009.
+func budgetOf(s *ir.SLO) float64 { return roundSig(s.ErrorBudget()) }
+
+// roundSig rounds f to 12 significant digits, removing the binary noise of
+// decimal arithmetic.
+func roundSig(f float64) float64 {
+	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return f
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
+}
+
+// num prints a number as a PromQL literal.
+func num(f float64) string { return ir.FormatFloat(f) }

@@ -1,0 +1,336 @@
+package prometheus
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	prommodel "github.com/prometheus/common/model"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// SLO unit tests. Each scenario is a traffic history (events per minute and
+// the share of them that fail). The expected alerts come from a small model
+// of the rules: the error ratio of a window is bad events / all events in
+// it, and a tier fires when, for one of its conditions, both windows exceed
+// factor x budget. promtool then checks Prometheus agrees. Scenarios whose
+// ratios land within 2% of a threshold are not emitted: they would test
+// float rounding, not meaning.
+
+// sloPhase is a stretch of traffic: per replica and minute, total events of
+// which bad failed.
+type sloPhase struct {
+	minutes    int
+	total, bad int64
+}
+
+type sloHistory []sloPhase
+
+func (h sloHistory) minutes() int {
+	n := 0
+	for _, p := range h {
+		n += p.minutes
+	}
+	return n
+}
+
+// at returns the phase of minute k (the interval (k-1, k]), k >= 1.
+func (h sloHistory) at(k int) sloPhase {
+	for _, p := range h {
+		if k <= p.minutes {
+			return p
+		}
+		k -= p.minutes
+	}
+	return sloPhase{}
+}
+
+// ratio is the error ratio over the window w ending at t: the increments of
+// the samples inside [t-w, t], as rate() sees them. ok is false without
+// traffic (the rules then record nothing).
+func (h sloHistory) ratio(t, w time.Duration) (r float64, ok bool) {
+	end := int(t / time.Minute)
+	start := max(int((t-w)/time.Minute), 0)
+	var bad, total int64
+	for k := start + 1; k <= end; k++ {
+		p := h.at(k)
+		bad += p.bad
+		total += p.total
+	}
+	if total == 0 {
+		return 0, false
+	}
+	return float64(bad) / float64(total), true
+}
+
+func steady(minutes int, ratio float64) sloHistory {
+	return sloHistory{{minutes: minutes, total: sloPerPod, bad: badPerMinute(ratio)}}
+}
+
+func badPerMinute(ratio float64) int64 { return int64(math.Round(ratio * sloPerPod)) }
+
+// sloInput renders a history as series: for ratio SLIs a good and (when
+// withBad) a bad series per replica, for latency SLIs the threshold bucket
+// and the _count series.
+func (g *testGen) sloInput(s *ir.SLO, h sloHistory, withBad bool) []inputSeries {
+	good := make([]phase, len(h))
+	bad := make([]phase, len(h))
+	total := make([]phase, len(h))
+	for i, p := range h {
+		good[i] = phase{minutes: p.minutes, inc: p.total - p.bad}
+		bad[i] = phase{minutes: p.minutes, inc: p.bad}
+		total[i] = phase{minutes: p.minutes, inc: p.total}
+	}
+	var out []inputSeries
+	add := func(metric string, fixed map[string]string, r int, ph []phase) {
+		out = append(out, inputSeries{Series: seriesText(metric, g.seriesLabels(s.SLI.Metric, fixed, r)), Values: counterValues(ph)})
+	}
+	for r := 0; r < replicas; r++ {
+		switch s.SLI.Kind {
+		case ir.SLIRatio:
+			add(s.SLI.Metric, g.errorLabels(s.SLI.Errors, false), r, good)
+			if withBad {
+				add(s.SLI.Metric, g.errorLabels(s.SLI.Errors, true), r, bad)
+			}
+		case ir.SLILatency:
+			add(s.SLI.Metric+"_bucket", map[string]string{"le": s.SLI.ThresholdLE}, r, good)
+			add(s.SLI.Metric+"_count", nil, r, total)
+		}
+	}
+	return out
+}
+
+// tierVerdict evaluates a tier on the model at t: whether it fires, the
+// value Prometheus reports (the long window of the first condition that
+// holds, as `or` keeps its left side), and whether any ratio is too close
+// to a threshold to be a fair test.
+type tierVerdict struct {
+	fires, fragile bool
+	value          float64
+	long           time.Duration
+}
+
+func tierAt(s *ir.SLO, t sloTier, h sloHistory, at time.Duration) tierVerdict {
+	var v tierVerdict
+	b := budgetOf(s)
+	for _, br := range t.burnRates {
+		th := br.Factor * b
+		rl, okl := h.ratio(at, br.Long)
+		rs, oks := h.ratio(at, br.Short)
+		for _, x := range []struct {
+			r  float64
+			ok bool
+		}{{rl, okl}, {rs, oks}} {
+			if x.ok && math.Abs(x.r-th) <= 0.02*th {
+				v.fragile = true
+			}
+		}
+		if okl && oks && rl > th && rs > th && !v.fires {
+			v.fires, v.value, v.long = true, rl, br.Long
+		}
+	}
+	return v
+}
+
+// sloAlertTests are the alert tests of a scenario at each time, one per
+// alert name (page and ticket usually share it). ok is false when the
+// scenario is fragile or an annotation cannot be predicted.
+func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ...time.Duration) ([]alertTest, bool) {
+	var out []alertTest
+	for _, at := range ats {
+		var names []string
+		exps := map[string][]expAlert{}
+		for _, t := range tiers {
+			if _, seen := exps[t.tier.Name]; !seen {
+				names = append(names, t.tier.Name)
+				exps[t.tier.Name] = []expAlert{}
+			}
+			v := tierAt(s, t, h, at)
+			if v.fragile {
+				return nil, false
+			}
+			if !v.fires {
+				continue
+			}
+			outLabels := merge(sloLabels(g.m, s), map[string]string{prommodel.MetricNameLabel: ir.SLIErrorRecord(v.long)})
+			exp, ok := expected(t.tier.Name, outLabels, sloAlertLabels(g.m, s, t), sloAlertAnnotations(g.m, s, t), v.value, at)
+			if !ok {
+				return nil, false
+			}
+			exps[t.tier.Name] = append(exps[t.tier.Name], exp)
+		}
+		for _, n := range names {
+			out = append(out, newAlertTest(at, n, exps[n]))
+		}
+	}
+	return out, true
+}
+
+func (g *testGen) sloGroupTest(s *ir.SLO, name string, h sloHistory, withBad bool) testGroup {
+	return testGroup{
+		Name:        fmt.Sprintf("SLO %s: %s", s.Name, name),
+		Interval:    ir.FormatDuration(testInterval),
+		InputSeries: g.sloInput(s, h, withBad),
+	}
+}
+
+// sloTests writes, for one SLO:
+//
+//   - page fast burn: a clean history as long as the slowest page window,
+//     then a burst over the fastest page window just above its factor. The
+//     fast condition alone must page; the model says what the other tiers do.
+//   - slowest burn: a steady error ratio between the smallest factor
+//     (ticket 3d/6h by default) and the next one. Only that tier fires. The
+//     same scenario checks every recording rule's value.
+//   - just under: a steady ratio at 90% of the smallest factor: quiet.
+//   - healthy: no errors (for ratio SLIs no error series at all, which the
+//     SLI reads as 0, not as no data): quiet, SLI and budget rules exact.
+//   - no traffic: counters flat: quiet, and no SLI sample rather than NaN.
+func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
+	if s.SLI.Kind != ir.SLIRatio && s.SLI.Kind != ir.SLILatency {
+		return nil, fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
+	}
+	tiers := sloTiers(s)
+	b := budgetOf(s)
+	var out []testGroup
+
+	for _, t := range tiers {
+		if t.name != ir.TierPage {
+			continue
+		}
+		pf := t.burnRates[0]
+		var clean time.Duration
+		for _, br := range t.burnRates {
+			clean = max(clean, br.Long)
+		}
+		for _, mult := range []float64{1.4, 1.2, 1.7, 1.1, 2} {
+			x := math.Min(1, mult*pf.Factor*b)
+			h := sloHistory{
+				{minutes: int(clean / time.Minute), total: sloPerPod},
+				{minutes: int(pf.Long / time.Minute), total: sloPerPod, bad: badPerMinute(x)},
+			}
+			at := clean + pf.Long
+			if v := tierAt(s, t, h, at); !v.fires || v.long != pf.Long {
+				continue
+			}
+			tests, ok := g.sloAlertTests(s, tiers, h, clean, at)
+			if !ok {
+				continue
+			}
+			tg := g.sloGroupTest(s, fmt.Sprintf("page tier fires on a fast burn (%sx the budget over %s and %s) after %s clean",
+				num(pf.Factor), ir.FormatDuration(pf.Long), ir.FormatDuration(pf.Short), ir.FormatDuration(clean)), h, true)
+			tg.AlertRuleTests = tests
+			out = append(out, tg)
+			break
+		}
+	}
+
+	var slowest *ir.BurnRate
+	for _, t := range tiers {
+		for i := range t.burnRates {
+			if br := &t.burnRates[i]; slowest == nil || br.Factor <= slowest.Factor {
+				slowest = br
+			}
+		}
+	}
+	if slowest != nil && slowest.Factor*b < 1 {
+		next := math.Inf(1)
+		for _, t := range tiers {
+			for _, br := range t.burnRates {
+				if br.Factor > slowest.Factor {
+					next = math.Min(next, br.Factor)
+				}
+			}
+		}
+		r := 2 * slowest.Factor * b
+		if !math.IsInf(next, 1) {
+			r = math.Sqrt(slowest.Factor*next) * b
+		}
+		if r >= 1 {
+			r = (slowest.Factor*b + 1) / 2
+		}
+		at := slowest.Short
+		h := steady(int(at/time.Minute), r)
+		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
+			tg := g.sloGroupTest(s, fmt.Sprintf("%s tier fires on a slow burn (%sx the budget over %s and %s)",
+				slowest.Tier, num(slowest.Factor), ir.FormatDuration(slowest.Long), ir.FormatDuration(slowest.Short)), h, true)
+			tg.AlertRuleTests = tests
+			exact, _ := h.ratio(at, at)
+			tg.PromQLExprTests = g.sloRecordTests(s, at, exact)
+			out = append(out, tg)
+		}
+
+		h = steady(int(at/time.Minute), 0.9*slowest.Factor*b)
+		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
+			tg := g.sloGroupTest(s, fmt.Sprintf("quiet just under the smallest burn rate (%sx the budget)", num(slowest.Factor)), h, true)
+			tg.AlertRuleTests = tests
+			out = append(out, tg)
+		}
+	}
+
+	const short = time.Hour
+	h := steady(int(short/time.Minute), 0)
+	tg := g.sloGroupTest(s, "quiet on healthy traffic", h, false)
+	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
+	tg.PromQLExprTests = []exprTest{
+		g.recordSample(s, short, ir.SLIErrorRecord(sliShortWindow), nil, 0),
+		g.recordSample(s, short, ir.SLIErrorRecord(s.Window), nil, 0),
+		g.recordSample(s, short, ir.RecObjective, g.windowLabel(s), roundSig(s.Objective/100)),
+		g.recordSample(s, short, ir.RecErrorBudget, g.windowLabel(s), b),
+		g.recordSample(s, short, ir.RecBudgetRemaining, g.windowLabel(s), 1),
+	}
+	out = append(out, tg)
+
+	h = sloHistory{{minutes: int(short / time.Minute)}}
+	tg = g.sloGroupTest(s, "quiet without traffic, and no SLI sample rather than NaN", h, true)
+	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
+	tg.PromQLExprTests = []exprTest{
+		newExprTest(short, g.recordSelector(s, ir.SLIErrorRecord(sliShortWindow)), nil),
+		newExprTest(short, g.recordSelector(s, ir.RecBurnRate), nil),
+	}
+	out = append(out, tg)
+	return out, nil
+}
+
+func (g *testGen) windowLabel(s *ir.SLO) map[string]string {
+	return map[string]string{ir.LabelWindow: ir.FormatDuration(s.Window)}
+}
+
+func (g *testGen) recordSelector(s *ir.SLO, record string) string {
+	return g.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}}))
+}
+
+// recordSample expects one exact sample of an SLO recording rule.
+func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
+	l := merge(sloLabels(g.m, s), extra, map[string]string{prommodel.MetricNameLabel: record})
+	return newExprTest(at, g.recordSelector(s, record), []expSample{{Labels: seriesText("", l), Value: want}})
+}
+
+// recordClose expects a recording rule to be within a relative 1e-9 of
+// want: `abs(x - want) < bool tol` is 1 with the rule's labels.
+func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
+	tol := 1e-9 * math.Max(1, math.Abs(want))
+	expr := fmt.Sprintf("abs(%s - %s) < bool %s", g.recordSelector(s, record), num(want), num(tol))
+	l := merge(sloLabels(g.m, s), extra)
+	return newExprTest(at, expr, []expSample{{Labels: seriesText("", l), Value: 1}})
+}
+
+// sloRecordTests check every recording rule of an SLO under a steady error
+// ratio r, where every window reads r.
+func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprTest {
+	var out []exprTest
+	for _, w := range ir.SLIWindows(s) {
+		out = append(out, g.recordClose(s, at, ir.SLIErrorRecord(w), nil, r))
+	}
+	b := budgetOf(s)
+	wl := g.windowLabel(s)
+	out = append(out,
+		g.recordSample(s, at, ir.RecObjective, wl, roundSig(s.Objective/100)),
+		g.recordSample(s, at, ir.RecErrorBudget, wl, b),
+		g.recordClose(s, at, ir.RecBurnRate, wl, r/b),
+		g.recordClose(s, at, ir.RecPeriodBurnRate, wl, r/b),
+		g.recordClose(s, at, ir.RecBudgetRemaining, wl, 1-r/b),
+	)
+	return out
+}

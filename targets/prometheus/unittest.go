@@ -1,0 +1,628 @@
+package prometheus
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql"
+	promparser "github.com/prometheus/prometheus/promql/parser"
+	promtemplate "github.com/prometheus/prometheus/template"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// This file writes rules_test.yaml, promtool unit tests that prove each
+// generated alert means what the spec says: it fires on data that breaks the
+// rule, with the exact labels and annotations, and stays quiet just under the
+// threshold, on healthy traffic and without traffic.
+//
+// Synthetic data is chosen so that every rate is an exact integer per second
+// (counter increments per minute are multiples of 60 and windows are whole
+// minutes), which makes the alert $value predictable to the last bit and the
+// expected annotations exact, even when they print {{ $value }}.
+//
+// promtool 2.42 compares sample values exactly, so recording rules that hold
+// computed ratios are checked with `abs(x - want) < bool tolerance`.
+
+// testFile is the promtool test file format.
+type testFile struct {
+	RuleFiles          []string    `json:"rule_files"`
+	EvaluationInterval string      `json:"evaluation_interval"`
+	Tests              []testGroup `json:"tests"`
+}
+
+type testGroup struct {
+	Name            string        `json:"name"`
+	Interval        string        `json:"interval"`
+	InputSeries     []inputSeries `json:"input_series"`
+	AlertRuleTests  []alertTest   `json:"alert_rule_test,omitempty"`
+	PromQLExprTests []exprTest    `json:"promql_expr_test,omitempty"`
+}
+
+type inputSeries struct {
+	Series string `json:"series"`
+	Values string `json:"values"`
+}
+
+type alertTest struct {
+	EvalTime  string     `json:"eval_time"`
+	Alertname string     `json:"alertname"`
+	ExpAlerts []expAlert `json:"exp_alerts"`
+
+	at time.Duration
+}
+
+type expAlert struct {
+	ExpLabels      map[string]string `json:"exp_labels"`
+	ExpAnnotations map[string]string `json:"exp_annotations,omitempty"`
+}
+
+type exprTest struct {
+	Expr       string      `json:"expr"`
+	EvalTime   string      `json:"eval_time"`
+	ExpSamples []expSample `json:"exp_samples"`
+
+	at time.Duration
+}
+
+type expSample struct {
+	Labels string  `json:"labels"`
+	Value  float64 `json:"value"`
+}
+
+// testInterval is both the series interval and the evaluation interval.
+const testInterval = time.Minute
+
+// Synthetic traffic per replica and minute. Multiples of 60 keep every
+// per-second rate an integer.
+const (
+	thresholdPerPod = 300000 // events per minute: 5000/s, error ratio resolution 1/5000
+	quantilePerPod  = 6000   // observations per minute: 100/s
+	sloPerPod       = 600000 // events per minute: SLO ratio resolution 1/600000
+	replicas        = 2      // every scenario spreads traffic over two replicas
+)
+
+type testGen struct {
+	m *ir.Module
+	p promparser.Parser
+}
+
+func newTestGen(m *ir.Module, p promparser.Parser) *testGen {
+	return &testGen{m: m, p: p}
+}
+
+// file builds the test file: threshold alerts first, then SLOs, each in IR
+// order.
+func (g *testGen) file() (*testFile, error) {
+	f := &testFile{
+		RuleFiles:          []string{RulesFile},
+		EvaluationInterval: ir.FormatDuration(testInterval),
+		Tests:              []testGroup{},
+	}
+	for _, a := range g.m.Alerts {
+		var (
+			tgs []testGroup
+			err error
+		)
+		switch a.Kind {
+		case ir.AlertErrorRatio:
+			tgs, err = g.errorRatioTests(a)
+		case ir.AlertQuantile:
+			tgs, err = g.quantileTests(a)
+		case ir.AlertExpr:
+			tgs, err = g.exprTests(a)
+		default:
+			err = fmt.Errorf("internal error: alert %s has unknown kind %q", a.Name, a.Kind)
+		}
+		if err != nil {
+			return nil, err
+		}
+		f.Tests = append(f.Tests, tgs...)
+	}
+	for _, s := range g.m.SLOs {
+		tgs, err := g.sloTests(s)
+		if err != nil {
+			return nil, err
+		}
+		f.Tests = append(f.Tests, tgs...)
+	}
+	for i := range f.Tests {
+		sortTests(&f.Tests[i])
+		for _, et := range f.Tests[i].PromQLExprTests {
+			if _, err := g.p.ParseExpr(et.Expr); err != nil {
+				return nil, fmt.Errorf("internal error: module %s: generated test expression does not parse: %w\n%s", g.m.Name, err, et.Expr)
+			}
+		}
+	}
+	return f, nil
+}
+
+// sortTests keeps both lists in eval_time order: promtool 2.42 evaluates the
+// rules forward in time and misreports entries that go back.
+func sortTests(tg *testGroup) {
+	sort.SliceStable(tg.AlertRuleTests, func(i, j int) bool { return tg.AlertRuleTests[i].at < tg.AlertRuleTests[j].at })
+	sort.SliceStable(tg.PromQLExprTests, func(i, j int) bool { return tg.PromQLExprTests[i].at < tg.PromQLExprTests[j].at })
+}
+
+func newAlertTest(at time.Duration, name string, exp []expAlert) alertTest {
+	if exp == nil {
+		exp = []expAlert{}
+	}
+	return alertTest{EvalTime: ir.FormatDuration(at), Alertname: name, ExpAlerts: exp, at: at}
+}
+
+func newExprTest(at time.Duration, expr string, exp []expSample) exprTest {
+	if exp == nil {
+		exp = []expSample{}
+	}
+	return exprTest{Expr: expr, EvalTime: ir.FormatDuration(at), ExpSamples: exp, at: at}
+}
+
+// ---- synthetic series ----
+
+// phase is a stretch of a counter growing by inc per minute.
+type phase struct {
+	minutes int
+	inc     int64
+}
+
+// counterValues renders phases in promtool's expanding notation, starting
+// at 0: "0+5x10 55+7x4" is 0, 5, ..., 50, then 55, 62, ..., 76.
+func counterValues(phases []phase) string {
+	var parts []string
+	cur := int64(0)
+	first := true
+	for _, p := range phases {
+		if p.minutes <= 0 {
+			continue
+		}
+		if first {
+			parts = append(parts, fmt.Sprintf("%d+%dx%d", cur, p.inc, p.minutes))
+			first = false
+		} else {
+			parts = append(parts, fmt.Sprintf("%d+%dx%d", cur+p.inc, p.inc, p.minutes-1))
+		}
+		cur += p.inc * int64(p.minutes)
+	}
+	if first {
+		return "0"
+	}
+	return strings.Join(parts, " ")
+}
+
+func constant(minutes int, inc int64) []phase { return []phase{{minutes: minutes, inc: inc}} }
+
+// seriesText renders metric{labels} with sorted label names.
+func seriesText(metric string, labels map[string]string) string {
+	parts := make([]string, 0, len(labels))
+	for _, k := range ir.SortedKeys(labels) {
+		parts = append(parts, k+"="+strconv.Quote(labels[k]))
+	}
+	return metric + "{" + strings.Join(parts, ", ") + "}"
+}
+
+// replicaLabel names the replica of a synthetic series, as the scrape's
+// target labels would; the rules must sum it away.
+func (g *testGen) replicaLabel(metric string) string {
+	if md := g.m.Metric(metric); md != nil && md.HasLabel("instance") {
+		return "obsc_replica"
+	}
+	return "instance"
+}
+
+// seriesLabels returns the labels of a synthetic series of metric: the module
+// label, a replica, the fixed labels, and the first declared value of every
+// other label of the metric. With the standard set's declared (component,
+// port) pairs, port follows component.
+func (g *testGen) seriesLabels(metric string, fixed map[string]string, replica int) map[string]string {
+	l := map[string]string{
+		ir.LabelModule:         g.m.Name,
+		g.replicaLabel(metric): fmt.Sprintf("%s-%d", g.m.Name, replica),
+	}
+	md := g.m.Metric(metric)
+	if md != nil {
+		for _, n := range md.Labels {
+			l[n] = g.value(n, 0)
+		}
+	}
+	for k, v := range fixed {
+		l[k] = v
+	}
+	if _, ok := fixed["port"]; !ok && md != nil && md.Pairs && md.HasLabel("port") && g.m.Standard != nil {
+		for _, c := range g.m.Standard.Components {
+			if c.Name == l["component"] && len(c.Ports) > 0 {
+				l["port"] = c.Ports[0]
+			}
+		}
+	}
+	return l
+}
+
+// value is the i-th declared value of a label, or a made-up one when the
+// label is only bounded.
+func (g *testGen) value(label string, i int) string {
+	if l := g.m.Label(label); l != nil && i < len(l.Values) {
+		return l.Values[i]
+	}
+	if label == "component" && g.m.Standard != nil && i < len(g.m.Standard.Components) {
+		return g.m.Standard.Components[i].Name
+	}
+	return fmt.Sprintf("%s_%d", label, i+1)
+}
+
+// goodValue is a value of a matcher's label that the matcher does not select.
+func (g *testGen) goodValue(mt ir.Matcher) string {
+	bad := map[string]bool{}
+	for _, v := range mt.Values {
+		bad[v] = true
+	}
+	if l := g.m.Label(mt.Label); l != nil {
+		for _, v := range l.Values {
+			if !bad[v] {
+				return v
+			}
+		}
+	}
+	for i := 0; ; i++ {
+		v := fmt.Sprintf("obsc_ok_%d", i)
+		if !bad[v] {
+			return v
+		}
+	}
+}
+
+// errorLabels returns the labels that make a series bad (every matcher's
+// first value) or good (the first matcher's label set to a value it does not
+// select).
+func (g *testGen) errorLabels(errs []ir.Matcher, bad bool) map[string]string {
+	l := map[string]string{}
+	for i, mt := range errs {
+		switch {
+		case bad || i > 0:
+			l[mt.Label] = mt.Values[0]
+		default:
+			l[mt.Label] = g.goodValue(mt)
+		}
+	}
+	return l
+}
+
+// byLabels are the aggregation labels of group i: the first label takes its
+// i-th value, so groups differ in it.
+func (g *testGen) byLabels(by []string, i int) map[string]string {
+	l := map[string]string{}
+	for j, b := range by {
+		v := 0
+		if j == 0 {
+			v = i
+		}
+		l[b] = g.value(b, v)
+	}
+	return l
+}
+
+func merge(ms ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// ---- expected alerts ----
+
+// expected is an alert as promtool will see it: labels and annotations
+// expanded with the expression's output labels and value, as the rule
+// manager does. ok is false when a template cannot be predicted (it runs a
+// query, or fails at run time).
+func expected(name string, outLabels, ruleLabels, annotations map[string]string, value float64, at time.Duration) (expAlert, bool) {
+	exp := expAlert{ExpLabels: map[string]string{}}
+	for k, v := range outLabels {
+		if k != prommodel.MetricNameLabel {
+			exp.ExpLabels[k] = v
+		}
+	}
+	for _, k := range ir.SortedKeys(ruleLabels) {
+		v, ok := expand(name, ruleLabels[k], outLabels, value, at)
+		if !ok {
+			return exp, false
+		}
+		exp.ExpLabels[k] = v
+	}
+	if len(annotations) > 0 {
+		exp.ExpAnnotations = map[string]string{}
+	}
+	for _, k := range ir.SortedKeys(annotations) {
+		v, ok := expand(name, annotations[k], outLabels, value, at)
+		if !ok {
+			return exp, false
+		}
+		exp.ExpAnnotations[k] = v
+	}
+	return exp, true
+}
+
+// templateDefs are the variables Prometheus defines for alert templates.
+const templateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+
+// expand runs an alert template through Prometheus' own expander.
+func expand(name, text string, labels map[string]string, value float64, at time.Duration) (string, bool) {
+	if !strings.Contains(text, "{{") {
+		return text, true
+	}
+	if strings.Contains(text, "query") {
+		return "", false
+	}
+	noQuery := func(context.Context, string, time.Time) (promql.Vector, error) {
+		return nil, fmt.Errorf("queries are not predictable")
+	}
+	data := promtemplate.AlertTemplateData(labels, map[string]string{}, "", promql.Sample{F: value})
+	tmpl := promtemplate.NewTemplateExpander(context.Background(), templateDefs+text, "__alert_"+name, data,
+		prommodel.Time(at.Milliseconds()), noQuery, &url.URL{}, nil)
+	out, err := tmpl.Expand()
+	if err != nil {
+		return "", false
+	}
+	return out, true
+}
+
+// ---- threshold alerts ----
+
+// thresholdTimes are the evaluation times of a threshold alert test: the
+// expression first holds at 1m (rate needs two samples), so the alert fires
+// at 1m + for; fireAt leaves a full rate window and a margin after that.
+func (g *testGen) thresholdTimes(a *ir.Alert) (pendingAt, fireAt time.Duration) {
+	fireAt = g.m.RateWindow + a.For + 2*time.Minute
+	if a.For >= 2*time.Minute {
+		pendingAt = a.For // pending for for-1m: not firing yet
+	}
+	return pendingAt, fireAt
+}
+
+// errorRatioTests: per group (the first by label takes two values), each of
+// two replicas sends good and bad series. The alert must fire for the group
+// above the threshold only, and stay quiet just under it, on healthy traffic
+// and without traffic (0/0 is NaN, which never compares true).
+func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
+	if len(a.Errors) == 0 {
+		return nil, fmt.Errorf("internal error: errorRatio alert %s has no error matchers", a.Name)
+	}
+	pendingAt, fireAt := g.thresholdTimes(a)
+	minutes := int(fireAt / testInterval)
+	const perSec = thresholdPerPod / 60
+
+	// Bad events per replica and second.
+	under := int64(math.Ceil(a.Above*perSec)) - 1 // ratio (under/perSec) < above
+	fire := int64(math.Min(perSec, math.Ceil(2*a.Above*perSec)))
+	canFire := a.Above < 1 && fire > 0 && float64(fire)/perSec > a.Above
+
+	groups := 1
+	if len(a.By) > 0 {
+		groups = 2
+	}
+	input := func(bad []int64, total int64) []inputSeries {
+		var out []inputSeries
+		for gi := 0; gi < groups; gi++ {
+			b := bad[gi]
+			for r := 0; r < replicas; r++ {
+				for _, isBad := range []bool{false, true} {
+					inc := (total - b) * 60
+					if isBad {
+						inc = b * 60
+					}
+					l := g.seriesLabels(a.Metric, merge(g.byLabels(a.By, gi), g.errorLabels(a.Errors, isBad)), r)
+					out = append(out, inputSeries{Series: seriesText(a.Metric, l), Values: counterValues(constant(minutes, inc))})
+				}
+			}
+		}
+		return out
+	}
+	uniform := func(v int64) []int64 {
+		out := make([]int64, groups)
+		for i := range out {
+			out[i] = v
+		}
+		return out
+	}
+	quiet := func(name string, bad []int64, total int64) testGroup {
+		return testGroup{
+			Name: a.Name + ": " + name, Interval: ir.FormatDuration(testInterval),
+			InputSeries:    input(bad, total),
+			AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, nil)},
+		}
+	}
+
+	var out []testGroup
+	if canFire {
+		bad := uniform(0)
+		bad[0] = fire
+		if groups > 1 && under > 0 {
+			bad[1] = under
+		}
+		value := float64(replicas*fire) / float64(replicas*perSec)
+		exp, ok := expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
+		if ok {
+			name := "fires"
+			if len(a.By) > 0 {
+				name = fmt.Sprintf("fires for %s only", seriesText("", g.byLabels(a.By, 0)))
+			}
+			tg := testGroup{
+				Name: a.Name + ": " + name, Interval: ir.FormatDuration(testInterval),
+				InputSeries:    input(bad, perSec),
+				AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, []expAlert{exp})},
+			}
+			if pendingAt > 0 {
+				tg.AlertRuleTests = append(tg.AlertRuleTests, newAlertTest(pendingAt, a.Name, nil))
+			}
+			out = append(out, tg)
+		}
+	}
+	if under > 0 {
+		out = append(out, quiet("quiet just under the threshold", uniform(under), perSec))
+	}
+	out = append(out, quiet("quiet on healthy traffic", uniform(0), perSec))
+	out = append(out, quiet("quiet without traffic", uniform(0), 0))
+	return out, nil
+}
+
+// bucketQuantile is histogram_quantile (Prometheus 2.42, classic buckets)
+// when every observation falls into bucket j (j == len(bounds): +Inf) and
+// there are total observations per second.
+func bucketQuantile(q float64, bounds []float64, j int, total float64) float64 {
+	n := len(bounds)
+	rank := q * total
+	b := j
+	if b >= n {
+		return bounds[n-1]
+	}
+	if b == 0 && bounds[0] <= 0 {
+		return bounds[0]
+	}
+	start := 0.0
+	if b > 0 {
+		start = bounds[b-1]
+	}
+	return start + (bounds[b]-start)*(rank/total)
+}
+
+// quantileTests: every observation of a group falls into one bucket. The
+// alert fires for the group whose quantile lands just above the threshold,
+// stays quiet in the bucket just under it and without traffic.
+func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
+	md := g.m.Metric(a.Metric)
+	pendingAt, fireAt := g.thresholdTimes(a)
+	minutes := int(fireAt / testInterval)
+	noData := testGroup{
+		Name: a.Name + ": quiet without traffic", Interval: ir.FormatDuration(testInterval),
+		InputSeries:    []inputSeries{},
+		AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, nil)},
+	}
+	if md == nil || len(md.Buckets) == 0 {
+		return []testGroup{noData}, nil
+	}
+	bounds := md.Buckets
+	total := float64(replicas * quantilePerPod / 60)
+	fireJ, underJ := -1, -1
+	for j := 0; j <= len(bounds); j++ {
+		v := bucketQuantile(a.Q, bounds, j, total)
+		if v > a.Above && fireJ < 0 {
+			fireJ = j
+		}
+		if v <= a.Above {
+			underJ = j
+		}
+	}
+
+	groups := 1
+	if len(a.By) > 0 {
+		groups = 2
+	}
+	// bucket[gi] is the bucket group gi's observations fall into; -1: no traffic.
+	input := func(bucket []int) []inputSeries {
+		var out []inputSeries
+		for gi := 0; gi < groups; gi++ {
+			if bucket[gi] < 0 {
+				continue
+			}
+			for r := 0; r < replicas; r++ {
+				for i := 0; i <= len(bounds); i++ {
+					le := "+Inf"
+					if i < len(bounds) {
+						le = ir.FormatFloat(bounds[i])
+					}
+					inc := int64(0)
+					if i >= bucket[gi] {
+						inc = quantilePerPod
+					}
+					l := g.seriesLabels(a.Metric, merge(g.byLabels(a.By, gi), map[string]string{"le": le}), r)
+					out = append(out, inputSeries{Series: seriesText(a.Metric+"_bucket", l), Values: counterValues(constant(minutes, inc))})
+				}
+			}
+		}
+		return out
+	}
+
+	var out []testGroup
+	if fireJ >= 0 {
+		bucket := []int{fireJ, underJ}[:groups]
+		value := bucketQuantile(a.Q, bounds, fireJ, total)
+		exp, ok := expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
+		if ok {
+			name := "fires"
+			if len(a.By) > 0 {
+				name = fmt.Sprintf("fires for %s only", seriesText("", g.byLabels(a.By, 0)))
+			}
+			tg := testGroup{
+				Name: a.Name + ": " + name, Interval: ir.FormatDuration(testInterval),
+				InputSeries:    input(bucket),
+				AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, []expAlert{exp})},
+			}
+			if pendingAt > 0 {
+				tg.AlertRuleTests = append(tg.AlertRuleTests, newAlertTest(pendingAt, a.Name, nil))
+			}
+			out = append(out, tg)
+		}
+	}
+	if underJ >= 0 {
+		bucket := []int{underJ, underJ}[:groups]
+		out = append(out, testGroup{
+			Name: a.Name + ": quiet just under the threshold", Interval: ir.FormatDuration(testInterval),
+			InputSeries:    input(bucket),
+			AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, nil)},
+		})
+	}
+	out = append(out, noData)
+	return out, nil
+}
+
+// dataFreeFuncs return samples without input series; an expression using one
+// may fire on no data, so it gets no no-data test.
+var dataFreeFuncs = map[string]bool{
+	"absent": true, "absent_over_time": true, "vector": true, "time": true,
+	"day_of_month": true, "day_of_week": true, "day_of_year": true, "days_in_month": true,
+	"hour": true, "minute": true, "month": true, "year": true,
+}
+
+// exprTests: obsc cannot know what data makes a hand-written expression
+// fire, so it only proves the alert stays quiet without data. Expressions
+// that produce samples from nothing (absent(), vector(), time()...) get no
+// test at all; the user owns their tests.
+func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
+	e, err := g.p.ParseExpr(a.Expr)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: alert %s: expression does not parse: %w", a.Name, err)
+	}
+	dataFree, selects := false, false
+	promparser.Inspect(e, func(n promparser.Node, _ []promparser.Node) error {
+		switch n := n.(type) {
+		case *promparser.Call:
+			if dataFreeFuncs[n.Func.Name] {
+				dataFree = true
+			}
+		case *promparser.VectorSelector:
+			selects = true
+		}
+		return nil
+	})
+	if !selects {
+		dataFree = true // e.g. 1 > 0
+	}
+	if dataFree {
+		return nil, nil
+	}
+	at := a.For + 5*time.Minute
+	return []testGroup{{
+		Name: a.Name + ": quiet without data", Interval: ir.FormatDuration(testInterval),
+		InputSeries:    []inputSeries{},
+		AlertRuleTests: []alertTest{newAlertTest(at, a.Name, nil)},
+	}}, nil
+}
