@@ -11,6 +11,10 @@
 //	pod-annotations.yaml     prometheus.io/scrape, /port, /path on the pod template
 //	probes-patch.yaml        liveness/readiness/startup probes (only with `probes:`)
 //	kustomization.yaml       a kustomize Component (see below)
+//	scrape-config.yaml       the same scrape as a plain Prometheus job
+//	                         (kubernetes_sd_configs), for clusters without
+//	                         the operator; not a Kubernetes object, so no
+//	                         kustomization lists it
 //
 // prometheusrule.yaml and dashboard-configmap.yaml in the same directory are
 // written by the prometheus and grafana targets; the kustomization lists
@@ -111,6 +115,7 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 		{FilePodAnnotations, podAnnotations},
 		{FileProbesPatch, probesPatch},
 		{FileKustomization, moduleKustomization},
+		{FileScrapeConfig, scrapeConfig},
 	}
 	fs := targets.FileSet{}
 	for _, f := range files {

@@ -478,7 +478,7 @@ func TestFilesPerModule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{FileKustomization, FilePodAnnotations, FileMonitor}
+		want := []string{FileKustomization, FilePodAnnotations, FileMonitor, FileScrapeConfig}
 		if m.Probes != nil {
 			want = append(want, FileProbesPatch)
 		}
