@@ -26,14 +26,29 @@ type Change struct {
 // alone.
 type Tree struct {
 	Generated map[string][]byte // slash path -> content, files carrying Header
-	Foreign   []string          // files inside owned directories without Header
+	Foreign   map[string][]byte // files without Header (symlinks: nil content)
 }
+
+// owned reports whether obsc wrote some file in directory d ("." for the
+// top level): a headerless file at a generated path there is a hand edit
+// of obsc's own file, not someone else's.
+func (t *Tree) owned(d string) bool {
+	for p := range t.Generated {
+		if path.Dir(p) == d {
+			return true
+		}
+	}
+	return false
+}
+
+// ForeignPaths lists the files obsc leaves alone, sorted.
+func (t *Tree) ForeignPaths() []string { return sortedKeys(t.Foreign) }
 
 // ReadTree scans dir. Top-level files and the files of every top-level
 // directory are read; a file counts as obsc's when IsGenerated says so.
 // Symlinks are never followed: they are reported as foreign.
 func ReadTree(dir string) (*Tree, error) {
-	t := &Tree{Generated: map[string][]byte{}}
+	t := &Tree{Generated: map[string][]byte{}, Foreign: map[string][]byte{}}
 	info, err := os.Lstat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return t, nil
@@ -57,7 +72,7 @@ func ReadTree(dir string) (*Tree, error) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
-			t.Foreign = append(t.Foreign, rel)
+			t.Foreign[rel] = nil
 			return nil
 		}
 		data, err := os.ReadFile(p)
@@ -67,11 +82,10 @@ func ReadTree(dir string) (*Tree, error) {
 		if IsGenerated(data) {
 			t.Generated[rel] = data
 		} else {
-			t.Foreign = append(t.Foreign, rel)
+			t.Foreign[rel] = data
 		}
 		return nil
 	})
-	sort.Strings(t.Foreign)
 	return t, err
 }
 
@@ -80,6 +94,9 @@ func Compare(t *Tree, fs FileSet) []Change {
 	var out []Change
 	for _, p := range fs.Paths() {
 		old, ok := t.Generated[p]
+		if !ok && t.Foreign[p] != nil {
+			old, ok = t.Foreign[p], true // a hand edit that dropped the header
+		}
 		switch {
 		case !ok:
 			out = append(out, Change{Path: p, Kind: "missing", Diff: unified(p, nil, fs[p])})
@@ -124,19 +141,18 @@ func unified(p string, a, b []byte) string {
 // files are written (each through a temporary file renamed into place, so
 // no reader sees half a file), and generated files that fs no longer has
 // are removed, with directories left empty by that. Foreign files are left
-// alone; a path of fs that is a foreign file is an error and nothing is
-// written.
+// alone. A headerless file at a generated path is overwritten only in a
+// directory obsc owns (it is a hand edit of obsc's file); elsewhere it is
+// someone else's file, and Write fails before writing anything.
 func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
-	foreign := map[string]bool{}
-	for _, p := range t.Foreign {
-		foreign[p] = true
-	}
 	for _, p := range fs.Paths() {
-		if foreign[p] {
+		if _, foreign := t.Foreign[p]; foreign && (t.Foreign[p] == nil || !t.owned(path.Dir(p))) {
 			return nil, fmt.Errorf("%s exists and was not written by obsc (no %q header); move it away or delete it", filepath.Join(dir, filepath.FromSlash(p)), Header)
 		}
-		if d := path.Dir(p); d != "." && foreign[d] {
-			return nil, fmt.Errorf("%s exists and is not a directory obsc owns", filepath.Join(dir, filepath.FromSlash(d)))
+		if d := path.Dir(p); d != "." {
+			if _, foreign := t.Foreign[d]; foreign {
+				return nil, fmt.Errorf("%s exists and is not a directory obsc owns", filepath.Join(dir, filepath.FromSlash(d)))
+			}
 		}
 	}
 	changes := Compare(t, fs)
