@@ -6,7 +6,7 @@ BIN     := bin/obsc
 OUT     ?= out
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build demo test tools vet golden check-golden fuzz clean
+.PHONY: all build demo test tools vet golden check-golden fuzz clean e2e
 
 all: build
 
@@ -34,6 +34,14 @@ vet:
 
 test: tools vet
 	$(GO) test -count=1 ./...
+
+# The end-to-end proof (e2e/): the demo, built on the Go package `obsc gen
+# go` writes, scraped every second by a real Prometheus evaluating the
+# generated rules; checks alerts, series against the cardinality budget and
+# every dashboard query. About 30s. `make test` runs it too (go test ./...;
+# -short skips it).
+e2e: tools
+	$(GO) test -count=1 -v ./e2e/
 
 # Rewrite golden files from the current code. Review the diff as code.
 golden:

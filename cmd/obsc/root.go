@@ -37,6 +37,7 @@ func (c *cli) commands() []*command {
 		newBuildCmd(c),
 		newCheckCmd(c),
 		newCardinalityCmd(c),
+		newGenCmd(c),
 		newInitCmd(c),
 		newVersionCmd(c),
 	}

@@ -1,0 +1,8 @@
+// want: undefined: metrics.StatusTimeout
+package bad
+
+import "example.com/gogentest/metrics"
+
+func use(m *metrics.Metrics) {
+	m.TinysystemsMessagesTotal(metrics.RouterInput, metrics.StatusTimeout).Inc()
+}
