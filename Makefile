@@ -5,8 +5,12 @@ GO      ?= go
 BIN     := bin/obsc
 OUT     ?= out
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Sloth, for the import faithfulness test (importer/faithful_test.go):
+# installed outside the repository when missing, never committed.
+SLOTH_VERSION := v0.16.0
+SLOTH_GOBIN   ?= $(or $(TMPDIR),/tmp)/obsc-tools/sloth-$(SLOTH_VERSION)
 
-.PHONY: all build demo test tools vet golden check-golden fuzz clean e2e
+.PHONY: all build demo test tools vet golden check-golden fuzz clean e2e bench bench-go
 
 all: build
 
@@ -27,13 +31,16 @@ tools:
 		{ echo "installing prometheus (promtool + server) from Debian"; \
 		  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; }
 	@command -v kubectl >/dev/null 2>&1 || echo "note: kubectl not found; kustomize render tests will be skipped"
+	@command -v sloth >/dev/null 2>&1 || [ -x "$(SLOTH_GOBIN)/sloth" ] || \
+		{ echo "installing sloth $(SLOTH_VERSION) into $(SLOTH_GOBIN) (import faithfulness test)"; \
+		  GOBIN="$(SLOTH_GOBIN)" GOFLAGS=-mod=mod $(GO) install github.com/slok/sloth/cmd/sloth@$(SLOTH_VERSION); }
 	@promtool --version 2>&1 | head -1
 
 vet:
 	$(GO) vet ./...
 
 test: tools vet
-	$(GO) test -count=1 ./...
+	OBSC_REQUIRE_SLOTH=1 $(GO) test -count=1 ./...
 
 # The end-to-end proof (e2e/): the demo, built on the Go package `obsc gen
 # go` writes, scraped every second by a real Prometheus evaluating the
@@ -42,6 +49,26 @@ test: tools vet
 # -short skips it).
 e2e: tools
 	$(GO) test -count=1 -v ./e2e/
+
+# Fuzz the CUE->IR loader (then every target on what compiles) and the
+# PromQL checks, FUZZTIME each. Crashers land in compile/testdata/fuzz/
+# and stay there as regression cases run by every `go test`.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test ./compile/ -run '^$$' -fuzz '^FuzzModule$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./compile/ -run '^$$' -fuzz '^FuzzPromQL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+
+# The benchmark (bench/README.md): generates N modules, times obsc build
+# and build --check (cold, cached, after one edit) against sloth generate
+# and cue export of the same specs, writes bench/RESULTS.md. Not part of
+# `make test`. 10000 modules is opt-in: make bench N="100 1000 10000".
+N ?= 100 1000
+bench:
+	bash bench/run.sh $(N)
+
+# The per-stage Go benchmarks: CUE load/unify, checks, each target, writing.
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./bench/ ./compile/
 
 # Rewrite golden files from the current code. Review the diff as code.
 golden:

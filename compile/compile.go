@@ -8,17 +8,43 @@ package compile
 
 import (
 	"path/filepath"
-	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/tinysystems/obsc/compile/ir"
 )
 
-// Module compiles the module in dir.
+// Module compiles the module in dir. Every error it returns has a
+// position: one CUE gives none for is blamed on the module's first file.
 func (c *Compiler) Module(dir string) (*ir.Module, Errors) {
+	m, errs := c.module(dir)
+	for _, e := range errs {
+		if !e.Pos.IsValid() {
+			e.Pos = firstFile(dir)
+		}
+	}
+	return m, errs.Sort()
+}
+
+// firstFile is line 1, column 1 of the first .cue file of dir.
+func firstFile(dir string) ir.Pos {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	files, _ := filepath.Glob(filepath.Join(abs, "*.cue"))
+	if len(files) == 0 {
+		return ir.Pos{File: abs, Line: 1, Col: 1}
+	}
+	sort.Strings(files)
+	return ir.Pos{File: files[0], Line: 1, Col: 1}
+}
+
+func (c *Compiler) module(dir string) (*ir.Module, Errors) {
 	user, unified, errs := c.load(dir)
 	if len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := numberRange(user, unified); len(errs) > 0 {
 		return nil, errs
 	}
 	var s spec
@@ -39,68 +65,16 @@ func (c *Compiler) Module(dir string) (*ir.Module, Errors) {
 type Result struct {
 	Modules []*ir.Module // sorted by name; nil when Errors is not empty
 	Errors  Errors       // sorted by position
+	// KnownDirs are the indexes of the directories AllCached did not
+	// compile because the caller had them; nil when Errors is not empty.
+	KnownDirs []int
 }
 
 // All compiles every directory with up to GOMAXPROCS workers (each with its
 // own CUE context) and checks what only a set of modules can get wrong:
 // two modules with the same name. Modules come back sorted by name, so the
 // result does not depend on the order of dirs or on scheduling.
-func All(dirs []string) (*Result, error) {
-	workers := min(runtime.GOMAXPROCS(0), len(dirs))
-	mods := make([]*ir.Module, len(dirs))
-	errs := make([]Errors, len(dirs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var initErr error
-	var once sync.Once
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := NewCompiler()
-			if err != nil {
-				once.Do(func() { initErr = err })
-				for range jobs {
-				}
-				return
-			}
-			for i := range jobs {
-				mods[i], errs[i] = c.Module(dirs[i])
-			}
-		}()
-	}
-	for i := range dirs {
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if initErr != nil {
-		return nil, initErr
-	}
-	res := &Result{}
-	byName := map[string]*ir.Module{}
-	for i, m := range mods {
-		res.Errors = append(res.Errors, errs[i]...)
-		if m == nil {
-			continue
-		}
-		if prev, dup := byName[m.Name]; dup {
-			a, b := prev, m
-			res.Errors = append(res.Errors, Errorf(b.Pos, "module names must be unique: they name the output directory",
-				"module name %q is already used by %s", m.Name, filepath.ToSlash(a.Dir)))
-			continue
-		}
-		byName[m.Name] = m
-		res.Modules = append(res.Modules, m)
-	}
-	res.Errors = res.Errors.Sort()
-	if len(res.Errors) > 0 {
-		res.Modules = nil
-		return res, nil
-	}
-	sort.Slice(res.Modules, func(i, j int) bool { return res.Modules[i].Name < res.Modules[j].Name })
-	return res, nil
-}
+func All(dirs []string) (*Result, error) { return AllCached(dirs, nil) }
 
 // builder accumulates the IR and the errors of one module.
 type builder struct {

@@ -48,3 +48,20 @@ var (
 	alertNameRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 	sloNameRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 )
+
+// TargetLabel reports whether a PromQL expression may use label name
+// without any metric declaring it (Prometheus or the operator attach it at
+// scrape time). For tools that write specs, such as obsc import.
+func TargetLabel(name string) bool { return targetLabels[name] }
+
+// ReservedLabel reports whether label name may not be declared.
+func ReservedLabel(name string) bool {
+	return reservedLabels[name] != "" || len(name) >= 2 && name[:2] == "__"
+}
+
+// HighCardinalityLabel reports whether a declared label called name needs
+// `allow: "<why>"`.
+func HighCardinalityLabel(name string) bool { return highCardinality[name] }
+
+// DefBuckets returns the default histogram buckets (Prometheus DefBuckets).
+func DefBuckets() []float64 { return append([]float64(nil), defBuckets...) }

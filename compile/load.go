@@ -1,17 +1,21 @@
 package compile
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
 	"github.com/tinysystems/obsc/compile/ir"
@@ -163,6 +167,7 @@ func checkFiles(dir string) Errors {
 		return Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
 	}
 	var errs Errors
+	var pkg, pkgFile string
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
 			continue
@@ -176,9 +181,77 @@ func checkFiles(dir string) Errors {
 		if info.Size() > MaxFileSize {
 			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "split the module or move data out of it",
 				"file is %d bytes, over the %d-byte limit for a module file", info.Size(), MaxFileSize))
+			continue
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "", "%v", err))
+			continue
+		}
+		if line, col, ok := invalidUTF8(data); ok {
+			errs = append(errs, Errorf(ir.Pos{File: file, Line: line, Col: col}, "save the file as UTF-8",
+				"invalid UTF-8 byte %#02x", data[lineOffset(data, line)+col-1]))
+			continue
+		}
+		// A file without a package clause, or of another package, makes
+		// the CUE loader fail without a position.
+		f, err := parser.ParseFile(file, data, parser.PackageClauseOnly)
+		if err != nil {
+			continue // a syntax error: CUE reports it with its position
+		}
+		switch name := f.PackageName(); {
+		case name == "":
+			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "start it with `package obs`",
+				"file has no package clause; every file of a module belongs to one CUE package"))
+		case pkg == "":
+			pkg, pkgFile = name, e.Name()
+		case name != pkg:
+			pos := ir.Pos{File: file, Line: 1, Col: 1}
+			for _, d := range f.Decls {
+				if pc, ok := d.(*ast.Package); ok {
+					pos = toPos(pc.Name.Pos())
+				}
+			}
+			errs = append(errs, Errorf(pos, "one directory is one module: one CUE package",
+				"package %s differs from package %s of %s", name, pkg, pkgFile))
 		}
 	}
 	return errs
+}
+
+// invalidUTF8 finds the first byte of data that is not valid UTF-8 and
+// returns its line and column (1-based, columns in bytes as CUE counts
+// them). CUE itself accepts such bytes inside strings and comments, and
+// they would end up in label values Prometheus refuses.
+func invalidUTF8(data []byte) (line, col int, found bool) {
+	if utf8.Valid(data) {
+		return 0, 0, false
+	}
+	line, start := 1, 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, i - start + 1, true
+		}
+		if data[i] == '\n' {
+			line, start = line+1, i+1
+		}
+		i += size
+	}
+	return 0, 0, false
+}
+
+// lineOffset is the byte offset at which 1-based line starts in data.
+func lineOffset(data []byte, line int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return len(data)
+		}
+		off += i + 1
+	}
+	return off
 }
 
 // cueErrors converts CUE's errors into positioned obsc errors, blaming the
@@ -224,8 +297,14 @@ func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
 			path = ""
 		case strings.HasPrefix(msg, "incomplete value"):
 			kind := strings.TrimPrefix(msg, "incomplete value ")
-			if user.Exists() && user.LookupPath(cue.ParsePath(strings.Join(quoteSels(e.Path()), "."))).Exists() {
+			if v := user.LookupPath(cue.ParsePath(strings.Join(quoteSels(e.Path()), "."))); user.Exists() && v.Exists() {
 				msg = fmt.Sprintf("%s must be a concrete value, not %s", path, kind)
+				if !pos.IsValid() {
+					pos = toPos(v.Pos())
+				}
+				if !pos.IsValid() {
+					pos = nearestPos(user, e.Path())
+				}
 			} else {
 				msg = fmt.Sprintf("missing required field %s (%s)", path, kind)
 				if !pos.IsValid() {
@@ -243,6 +322,42 @@ func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
 		g.fold()
 	}
 	return out.Sort()
+}
+
+// numberRange reports numbers that do not fit the Go types obsc decodes
+// into (CUE numbers are arbitrary-precision; Decode would fail with
+// "value was rounded down" and no position).
+func numberRange(user, unified cue.Value) Errors {
+	var errs Errors
+	unified.Walk(func(v cue.Value) bool {
+		var err error
+		switch v.Kind() {
+		case cue.IntKind:
+			_, err = v.Int64()
+		case cue.FloatKind:
+			_, err = v.Float64()
+		default:
+			return true
+		}
+		if err == nil {
+			return true
+		}
+		sels := v.Path().Selectors()
+		if len(sels) > 0 && sels[0].IsDefinition() {
+			sels = sels[1:] // #Module
+		}
+		pos := ir.Pos{}
+		for n := len(sels); n >= 0 && !pos.IsValid(); n-- {
+			pos = toPos(user.LookupPath(cue.MakePath(sels[:n]...)).Pos())
+		}
+		kind := "a 64-bit integer"
+		if v.Kind() == cue.FloatKind {
+			kind = "a 64-bit float"
+		}
+		errs = append(errs, Errorf(pos, "", "%s: %v does not fit %s", cue.MakePath(sels...), v, kind))
+		return true
+	}, nil)
+	return errs
 }
 
 // fieldPath renders a CUE error path without the #Module prefix.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -406,4 +407,82 @@ func (b *builder) template(path []any, text string) {
 func parseNonNegDuration(s string) (time.Duration, error) {
 	d, err := prommodel.ParseDuration(s)
 	return time.Duration(d), err
+}
+
+// windowRE matches the window placeholder of a raw SLI query, with the
+// spacing Go templates allow ({{ .window }}).
+var windowRE = regexp.MustCompile(`\{\{-?\s*\.window\s*-?\}\}`)
+
+// rawSentinel stands in for the window while a raw SLI query is parsed,
+// checked and re-printed: a duration no one writes, which the printer
+// writes back as rawSentinelText.
+const rawSentinel = 1234567891 * time.Millisecond
+
+var rawSentinelText = prommodel.Duration(rawSentinel).String()
+
+// rawQuery checks one query of a raw SLI: it must contain the window
+// placeholder and nothing else of Go's template language, and with the
+// window substituted it must parse as PromQL returning an instant vector
+// and pass the same catalog checks as an alert's expr. It returns the
+// query confined to the module and re-printed, with ir.WindowPlaceholder
+// where the range goes.
+func (b *builder) rawQuery(tmpl string, path ...any) string {
+	pos := b.at(path...)
+	if strings.TrimSpace(tmpl) == "" {
+		b.errorf(pos, "", "query must not be empty")
+		return ""
+	}
+	locs := windowRE.FindAllStringIndex(tmpl, -1)
+	if len(locs) == 0 {
+		b.errorf(pos, `write the range as [{{.window}}], e.g. sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`,
+			"query has no {{.window}} placeholder, so every SLI window would read the same range")
+		return ""
+	}
+	// Substitute, remembering where each placeholder was so offsets in the
+	// substituted text map back into what the user wrote.
+	var sb strings.Builder
+	type shift struct{ at, delta int }
+	var shifts []shift
+	last := 0
+	for _, l := range locs {
+		sb.WriteString(tmpl[last:l[0]])
+		shifts = append(shifts, shift{at: sb.Len() + len(rawSentinelText), delta: (l[1] - l[0]) - len(rawSentinelText)})
+		sb.WriteString(rawSentinelText)
+		last = l[1]
+	}
+	sb.WriteString(tmpl[last:])
+	text := sb.String()
+	orig := func(off int) int {
+		d := 0
+		for _, s := range shifts {
+			if off >= s.at {
+				d += s.delta
+			}
+		}
+		return off + d
+	}
+	if i := strings.Index(text, "{{"); i >= 0 {
+		b.errorf(exprPos(pos, tmpl, orig(i)), "the only template a raw query may use is {{.window}}", "query uses a template other than {{.window}}")
+		return ""
+	}
+	e, err := promParser.ParseExpr(text)
+	if err != nil {
+		var perrs parser.ParseErrors
+		if errors.As(err, &perrs) && len(perrs) > 0 {
+			pe := perrs[0]
+			b.errorf(exprPos(pos, tmpl, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
+		} else {
+			b.errorf(pos, "", "invalid PromQL: %v", err)
+		}
+		return ""
+	}
+	if e.Type() != parser.ValueTypeVector {
+		b.errorf(pos, "an SLI query must return an instant vector, e.g. sum(rate(...[{{.window}}]))", "query returns a %s", e.Type())
+		return ""
+	}
+	for _, p := range checkExpr(b.m, b.externals(), e) {
+		b.errorf(exprPos(pos, tmpl, orig(p.offset)), p.hint, "%s", p.msg)
+	}
+	confine(b.m, e)
+	return strings.ReplaceAll(e.String(), rawSentinelText, ir.WindowPlaceholder)
 }

@@ -97,9 +97,27 @@ func (b *builder) slos() {
 			b.errorf(b.at("slos", name, "objective"), "objectives are percentages, e.g. 99.9", "objective %s must be between 0 and 100 (exclusive)", ir.FormatFloat(ss.Objective))
 		}
 		slo.Window, _ = b.duration(ss.Window, "slos", name, "window")
+		var kinds []string
+		for _, k := range []struct {
+			name string
+			set  bool
+		}{{"ratio", ss.Ratio != nil}, {"latency", ss.Latency != nil}, {"raw", ss.Raw != nil}} {
+			if k.set {
+				kinds = append(kinds, k.name)
+			}
+		}
 		switch {
-		case ss.Ratio != nil && ss.Latency != nil:
-			b.errorf(pos, "split it into two SLOs", "SLO %s declares both ratio and latency", name)
+		case len(kinds) > 1:
+			if len(kinds) == 2 {
+				b.errorf(pos, "split it into two SLOs", "SLO %s declares both %s", name, strings.Join(kinds, " and "))
+			} else {
+				b.errorf(pos, "split it into one SLO per indicator", "SLO %s declares %s", name, strings.Join(kinds, ", "))
+			}
+		case ss.Raw != nil:
+			slo.SLI = ir.SLI{Kind: ir.SLIRaw,
+				ErrorQuery: b.rawQuery(ss.Raw.ErrorQuery, "slos", name, "raw", "errorQuery"),
+				TotalQuery: b.rawQuery(ss.Raw.TotalQuery, "slos", name, "raw", "totalQuery"),
+			}
 		case ss.Ratio != nil:
 			slo.SLI = ir.SLI{Kind: ir.SLIRatio, Metric: ss.Ratio.Metric}
 			if mt := b.metricRef(ss.Ratio.Metric, ir.Counter, "slos", name, "ratio", "metric"); mt != nil {
@@ -115,7 +133,7 @@ func (b *builder) slos() {
 				}
 			}
 		default:
-			b.errorf(pos, `add ratio: {metric, errors} or latency: {metric, threshold}`, "SLO %s has no indicator", name)
+			b.errorf(pos, `add ratio: {metric, errors}, latency: {metric, threshold} or raw: {errorQuery, totalQuery}`, "SLO %s has no indicator", name)
 		}
 		slo.Page = b.tier(ss.Alerting.Page, name, ir.TierPage, "critical")
 		slo.Ticket = b.tier(ss.Alerting.Ticket, name, ir.TierTicket, "warning")

@@ -81,6 +81,10 @@ type sloSpec struct {
 		Metric    string  `json:"metric"`
 		Threshold float64 `json:"threshold"`
 	} `json:"latency"`
+	Raw *struct {
+		ErrorQuery string `json:"errorQuery"`
+		TotalQuery string `json:"totalQuery"`
+	} `json:"raw"`
 	Alerting struct {
 		Page   any `json:"page"`
 		Ticket any `json:"ticket"`

@@ -85,7 +85,7 @@ func (fs FileSet) Paths() []string {
 
 // checkPath refuses paths that could escape the output directory.
 func checkPath(p string) error {
-	if p == "" || path.IsAbs(p) || strings.Contains(p, "\\") || path.Clean(p) != p ||
+	if p == "" || p == "." || path.IsAbs(p) || strings.Contains(p, "\\") || path.Clean(p) != p ||
 		p == ".." || strings.HasPrefix(p, "../") {
 		return fmt.Errorf("internal error: output path %q is not a clean relative path", p)
 	}

@@ -27,6 +27,7 @@ type Change struct {
 type Tree struct {
 	Generated map[string][]byte // slash path -> content, files carrying Header
 	Foreign   map[string][]byte // files without Header (symlinks: nil content)
+	Dirs      map[string]bool   // directories one or two levels down, which obsc never writes as files
 }
 
 // owned reports whether obsc wrote some file in directory d ("." for the
@@ -46,11 +47,15 @@ func (t *Tree) ForeignPaths() []string { return sortedKeys(t.Foreign) }
 
 // ReadTree scans dir. Top-level files and the files of every top-level
 // directory are read; a file counts as obsc's when IsGenerated says so.
-// Symlinks are never followed: they are reported as foreign.
+// Symlinks inside dir are never followed: they are reported as foreign.
+// dir itself may be a symlink to a directory (see Replace).
 func ReadTree(dir string) (*Tree, error) {
-	t := &Tree{Generated: map[string][]byte{}, Foreign: map[string][]byte{}}
-	info, err := os.Lstat(dir)
+	t := &Tree{Generated: map[string][]byte{}, Foreign: map[string][]byte{}, Dirs: map[string]bool{}}
+	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := os.Lstat(dir); lerr == nil {
+			return nil, fmt.Errorf("output %s is a symlink that does not resolve", dir)
+		}
 		return t, nil
 	}
 	if err != nil {
@@ -59,6 +64,9 @@ func ReadTree(dir string) (*Tree, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("output %s is not a directory", dir)
 	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -66,6 +74,9 @@ func ReadTree(dir string) (*Tree, error) {
 		rel, _ := filepath.Rel(dir, p)
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
+			if rel != "." {
+				t.Dirs[rel] = true
+			}
 			if strings.Count(rel, "/") >= 1 {
 				return filepath.SkipDir // obsc writes two levels at most
 			}
@@ -90,7 +101,16 @@ func ReadTree(dir string) (*Tree, error) {
 }
 
 // Compare lists how the tree differs from fs, in path order.
-func Compare(t *Tree, fs FileSet) []Change {
+func Compare(t *Tree, fs FileSet) []Change { return compare(t, fs, true) }
+
+// compare is Compare; without diffs, Change.Diff is left empty (writing
+// needs only the paths and kinds, and a diff of every new file of a
+// large tree costs more than writing it).
+func compare(t *Tree, fs FileSet, diffs bool) []Change {
+	unified := unified
+	if !diffs {
+		unified = func(string, []byte, []byte) string { return "" }
+	}
 	var out []Change
 	for _, p := range fs.Paths() {
 		old, ok := t.Generated[p]
@@ -144,18 +164,14 @@ func unified(p string, a, b []byte) string {
 // alone. A headerless file at a generated path is overwritten only in a
 // directory obsc owns (it is a hand edit of obsc's file); elsewhere it is
 // someone else's file, and Write fails before writing anything.
+//
+// Write is for directories that hold other code (obsc gen); the output
+// tree of obsc build is replaced as a whole by Replace.
 func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
-	for _, p := range fs.Paths() {
-		if _, foreign := t.Foreign[p]; foreign && (t.Foreign[p] == nil || !t.owned(path.Dir(p))) {
-			return nil, fmt.Errorf("%s exists and was not written by obsc (no %q header); move it away or delete it", filepath.Join(dir, filepath.FromSlash(p)), Header)
-		}
-		if d := path.Dir(p); d != "." {
-			if _, foreign := t.Foreign[d]; foreign {
-				return nil, fmt.Errorf("%s exists and is not a directory obsc owns", filepath.Join(dir, filepath.FromSlash(d)))
-			}
-		}
+	if err := t.conflicts(dir, fs); err != nil {
+		return nil, err
 	}
-	changes := Compare(t, fs)
+	changes := compare(t, fs, false)
 	for _, c := range changes {
 		full := filepath.Join(dir, filepath.FromSlash(c.Path))
 		switch c.Kind {

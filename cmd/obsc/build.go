@@ -1,8 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/spf13/pflag"
 
@@ -14,19 +19,18 @@ func newBuildCmd(c *cli) *command {
 	out := fs.StringP("out", "o", "out", "output directory")
 	check := fs.Bool("check", false, "write nothing: diff the output directory against what would be written and exit 1 on drift")
 	cmd := &command{name: "build", args: "[-o DIR] [--check] [PATTERN...]", short: "compile modules and write their output to DIR (default ./out)", flags: fs}
+	cacheDir := fs.String("cache", "", "build cache directory, or \"off\" (default $OBSC_CACHE, else $XDG_CACHE_HOME/obsc)")
 	cmd.run = func(args []string) int {
-		mods, ok := c.compileAll(args)
+		// The tree is read first: the build cache takes unchanged
+		// modules' files from it. Its error is reported after the
+		// spec errors, as before.
+		tree, treeErr := targets.ReadTree(*out)
+		files, nmods, ok := c.build(args, c.openCache(*cacheDir), tree)
 		if !ok {
 			return exitFail
 		}
-		files, err := render(mods)
-		if err != nil {
-			fmt.Fprintln(c.stderr, "obsc:", err)
-			return exitFail
-		}
-		tree, err := targets.ReadTree(*out)
-		if err != nil {
-			fmt.Fprintln(c.stderr, "obsc:", err)
+		if treeErr != nil {
+			fmt.Fprintln(c.stderr, "obsc:", treeErr)
 			return exitFail
 		}
 		for _, f := range tree.ForeignPaths() {
@@ -43,20 +47,31 @@ func newBuildCmd(c *cli) *command {
 				fmt.Fprintf(c.stderr, "obsc: %s is out of date: %d file(s) differ; run obsc build -o %s\n", *out, len(changes), *out)
 				return exitFail
 			}
-			fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", *out, len(mods), len(files))
+			fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", *out, nmods, len(files))
 			return exitOK
 		}
-		changes, err := targets.Write(*out, files, tree)
+		// From here on an interrupt must not leave the staging directory
+		// behind: Replace stops before the swap and removes it.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		res, err := targets.Replace(ctx, *out, files, tree)
+		if errors.Is(err, targets.ErrInterrupted) {
+			fmt.Fprintf(c.stderr, "obsc: interrupted; %s left as it was\n", *out)
+			return exitFail
+		}
 		if err != nil {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail
 		}
+		if res.InPlace != "" {
+			fmt.Fprintf(c.stderr, "obsc: wrote %s file by file, not as a whole: %s\n", *out, res.InPlace)
+		}
 		counts := map[string]int{}
-		for _, ch := range changes {
+		for _, ch := range res.Changes {
 			counts[ch.Kind]++
 		}
 		fmt.Fprintf(c.stderr, "obsc: %d modules, %d files in %s (%d new, %d changed, %d removed)\n",
-			len(mods), len(files), *out, counts["missing"], counts["changed"], counts["stale"])
+			nmods, len(files), *out, counts["missing"], counts["changed"], counts["stale"])
 		return exitOK
 	}
 	return cmd

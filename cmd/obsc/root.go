@@ -38,7 +38,9 @@ func (c *cli) commands() []*command {
 		newCheckCmd(c),
 		newCardinalityCmd(c),
 		newGenCmd(c),
+		newImportCmd(c),
 		newInitCmd(c),
+		newSchemaCmd(c),
 		newVersionCmd(c),
 	}
 }

@@ -13,6 +13,7 @@ package ir
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -220,7 +221,18 @@ type SLIKind string
 const (
 	SLIRatio   SLIKind = "ratio"   // rate(metric{errors}) / rate(metric)
 	SLILatency SLIKind = "latency" // 1 - rate(metric_bucket{le=threshold}) / rate(metric_count)
+	SLIRaw     SLIKind = "raw"     // (ErrorQuery) / (TotalQuery > 0), the window substituted
 )
+
+// WindowPlaceholder is what a raw SLI query writes where the range of the
+// window goes, as in Sloth: rate(x[{{.window}}]).
+const WindowPlaceholder = "{{.window}}"
+
+// RawQuery substitutes window (e.g. "5m") for every WindowPlaceholder of a
+// raw SLI query template.
+func RawQuery(tmpl, window string) string {
+	return strings.ReplaceAll(tmpl, WindowPlaceholder, window)
+}
 
 // SLI is the service level indicator of an SLO.
 type SLI struct {
@@ -231,6 +243,11 @@ type SLI struct {
 	// ThresholdLE is the `le` label value of Threshold as the client
 	// libraries expose it (e.g. "0.5", "1", "2.5").
 	ThresholdLE string
+	// ErrorQuery and TotalQuery (raw only) are PromQL templates, checked,
+	// confined to the module like Alert.Expr and re-printed, with
+	// WindowPlaceholder where the range goes: substitute with RawQuery.
+	ErrorQuery string
+	TotalQuery string
 }
 
 // SLO is one service level objective.

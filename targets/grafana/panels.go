@@ -202,6 +202,10 @@ func sloDescription(m *ir.Module, slo *ir.SLO) string {
 	switch slo.SLI.Kind {
 	case ir.SLILatency:
 		sli = fmt.Sprintf("%s observations at or below %ss", slo.SLI.Metric, slo.SLI.ThresholdLE)
+	case ir.SLIRaw:
+		// A raw SLI reads the same recording rules as any other; the
+		// description names its queries, since there is no metric to name.
+		sli = fmt.Sprintf("events not counted by %s out of %s", ir.RawQuery(slo.SLI.ErrorQuery, "w"), ir.RawQuery(slo.SLI.TotalQuery, "w"))
 	default:
 		sli = fmt.Sprintf("%s events not matching %s", slo.SLI.Metric, strings.Join(ir.Matchers(slo.SLI.Errors), ", "))
 	}

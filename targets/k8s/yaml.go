@@ -5,8 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"sigs.k8s.io/yaml"
-
+	"github.com/tinysystems/obsc/internal/yamlx"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -38,7 +37,7 @@ func marshal(source string, obj any) ([]byte, error) {
 	if j, err = json.Marshal(v); err != nil {
 		return nil, err
 	}
-	y, err := yaml.JSONToYAML(j)
+	y, err := yamlx.FromJSON(j) // sigs.k8s.io/yaml.JSONToYAML, faster
 	if err != nil {
 		return nil, err
 	}

@@ -24,9 +24,9 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/yamlx"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -127,9 +127,9 @@ func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *monitoringv1
 
 // marshal renders v as YAML behind the generated-file header.
 // sigs.k8s.io/yaml goes through JSON, so map keys and struct fields come out
-// sorted and the layout is stable.
+// sorted and the layout is stable; yamlx writes the same bytes faster.
 func marshal(m *ir.Module, v any) ([]byte, error) {
-	b, err := yaml.Marshal(v)
+	b, err := yamlx.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: could not marshal %T: %w", v, err)
 	}

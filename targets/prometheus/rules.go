@@ -254,6 +254,8 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 // NaN. Ratio SLIs also fall back to 0 errors (`or 0 * total`) when the error
 // series do not exist yet (client libraries create a series on its first
 // increment), so a service that never failed reads 0, not "no data".
+//
+// Raw SLIs are (errorQuery) / (totalQuery > 0) with the window substituted.
 func (b *builder) sliExpr(s *ir.SLO, w time.Duration) (string, error) {
 	ws := ir.FormatDuration(w)
 	switch s.SLI.Kind {
@@ -274,6 +276,14 @@ func (b *builder) sliExpr(s *ir.SLO, w time.Duration) (string, error) {
 		good := b.m.RateSum(s.SLI.Metric+"_bucket", nil, ws, le)
 		total := b.m.RateSum(s.SLI.Metric+"_count", nil, ws)
 		return "1 - " + good + " / (" + total + " > 0)", nil
+	case ir.SLIRaw:
+		// The user's queries, checked and confined by compile. Unlike ratio
+		// SLIs there is no `or 0 * total` fallback: obsc cannot know which
+		// series the error query would read as zero.
+		if s.SLI.ErrorQuery == "" || s.SLI.TotalQuery == "" {
+			return "", fmt.Errorf("internal error: raw SLO %s has no queries", s.Name)
+		}
+		return "(" + ir.RawQuery(s.SLI.ErrorQuery, ws) + ") / (" + ir.RawQuery(s.SLI.TotalQuery, ws) + " > 0)", nil
 	}
 	return "", fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
 }

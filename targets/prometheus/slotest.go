@@ -188,6 +188,9 @@ func (g *testGen) sloGroupTest(s *ir.SLO, name string, h sloHistory, withBad boo
 //     SLI reads as 0, not as no data): quiet, SLI and budget rules exact.
 //   - no traffic: counters flat: quiet, and no SLI sample rather than NaN.
 func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
+	if s.SLI.Kind == ir.SLIRaw {
+		return g.rawSLOTests(s), nil
+	}
 	if s.SLI.Kind != ir.SLIRatio && s.SLI.Kind != ir.SLILatency {
 		return nil, fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
 	}
@@ -333,4 +336,23 @@ func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprT
 		g.recordClose(s, at, ir.RecBudgetRemaining, wl, 1-r/b),
 	)
 	return out
+}
+
+// rawSLOTests are the tests of a raw SLI. obsc cannot synthesize series an
+// arbitrary query reads as a given error ratio, so it proves only what holds
+// for any query: without any series the SLI records nothing (not NaN), no
+// tier fires, and the objective and budget rules hold their constants.
+// Burn scenarios for a raw SLI are the user's to write.
+func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
+	const short = time.Hour
+	tg := g.sloGroupTest(s, "raw SLI: quiet without data, and no SLI sample rather than NaN", sloHistory{{minutes: int(short / time.Minute)}}, false)
+	tg.InputSeries = []inputSeries{}
+	tg.AlertRuleTests, _ = g.sloAlertTests(s, sloTiers(s), sloHistory{{minutes: int(short / time.Minute)}}, short)
+	tg.PromQLExprTests = []exprTest{
+		newExprTest(short, g.recordSelector(s, ir.SLIErrorRecord(sliShortWindow)), nil),
+		newExprTest(short, g.recordSelector(s, ir.RecBurnRate), nil),
+		g.recordSample(s, short, ir.RecObjective, g.windowLabel(s), roundSig(s.Objective/100)),
+		g.recordSample(s, short, ir.RecErrorBudget, g.windowLabel(s), budgetOf(s)),
+	}
+	return []testGroup{tg}
 }

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# bench/run.sh: the obsc benchmark (make bench). See bench/README.md.
+#
+#   bench/run.sh [N...]        default: 100 1000 (10000 is opt-in)
+#
+# For each N it generates N modules (bench/gen), then measures with
+# /usr/bin/time -v: a cold obsc build (empty output, empty cache), the same
+# without the cache, build --check of the up-to-date tree with a warm cache
+# and without one, a warm rebuild after editing one module, sloth generate
+# of the same SLOs and cue export of the same modules. Results go to
+# bench/RESULTS.md (override with RESULTS=...), scratch to $BENCH_DIR
+# (default a temporary directory, removed at the end).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+NS=("$@")
+[ ${#NS[@]} -gt 0 ] || NS=(100 1000)
+RESULTS=${RESULTS:-bench/RESULTS.md}
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+GO=${GO:-go}
+SLOTH_VERSION=v0.16.0
+CUE_VERSION=v0.17.1
+
+if [ ! -x /usr/bin/time ]; then
+	echo "installing Debian time (for /usr/bin/time -v)"
+	SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+	$SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+
+KEEP=${BENCH_DIR:+1}
+WORK=${BENCH_DIR:-$(mktemp -d /tmp/obsc-bench.XXXXXX)}
+mkdir -p "$WORK"
+[ -n "$KEEP" ] || trap 'rm -rf "$WORK"' EXIT
+GOBIN_DIR=$WORK/gobin
+mkdir -p "$GOBIN_DIR"
+
+echo "building obsc, bench/gen; installing sloth $SLOTH_VERSION and cue $CUE_VERSION into $GOBIN_DIR"
+$GO build -o "$WORK/obsc" ./cmd/obsc
+$GO build -o "$WORK/gen" ./bench/gen
+[ -x "$GOBIN_DIR/sloth" ] || (cd "$WORK" && GOBIN=$GOBIN_DIR GOFLAGS=-mod=mod $GO install github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION)
+[ -x "$GOBIN_DIR/cue" ] || (cd "$WORK" && GOBIN=$GOBIN_DIR GOFLAGS=-mod=mod $GO install cuelang.org/go/cmd/cue@$CUE_VERSION)
+OBSC=$WORK/obsc
+SLOTH=$GOBIN_DIR/sloth
+CUE=$GOBIN_DIR/cue
+
+# measure NAME CMD...: runs CMD under /usr/bin/time -v, records wall
+# seconds and peak RSS (MiB) in $WALL and $RSS, and fails on a failed
+# command unless ALLOW_FAIL=1.
+measure() {
+	local name=$1
+	shift
+	local log=$WORK/time.log
+	local rc=0
+	/usr/bin/time -v -o "$log" "$@" >"$WORK/$name.stdout" 2>"$WORK/$name.stderr" || rc=$?
+	if [ $rc -ne 0 ] && [ "${ALLOW_FAIL:-0}" != 1 ]; then
+		echo "bench: $name failed (exit $rc):" >&2
+		tail -5 "$WORK/$name.stderr" >&2
+		exit 1
+	fi
+	WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f", s}' "$log")
+	RSS=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
+	printf '  %-28s %8ss %6s MiB\n' "$name" "$WALL" "$RSS"
+}
+
+ROWS=()
+FIT=()
+for N in "${NS[@]}"; do
+	D=$WORK/n$N
+	rm -rf "$D"
+	echo "N=$N: generating into $D"
+	"$WORK/gen" -n "$N" -o "$D"
+	cd "$D"
+	rm -rf out out-nocache cache
+	mkdir -p sloth-out
+
+	measure "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
+	cold=$WALL cold_rss=$RSS
+	measure "build cold, no cache" "$OBSC" build --cache off -o out-nocache modules/...
+	nocache=$WALL nocache_rss=$RSS
+	measure "check, warm cache" "$OBSC" build --check --cache "$D/cache" -o out modules/...
+	check=$WALL check_rss=$RSS
+	measure "check, no cache" "$OBSC" build --check --cache off -o out modules/...
+	checknc=$WALL checknc_rss=$RSS
+	"$WORK/gen" -n "$N" -o "$D" -edit 0
+	measure "build after 1 edit" "$OBSC" build --cache "$D/cache" -o out modules/...
+	incr=$WALL incr_rss=$RSS
+	"$WORK/gen" -n "$N" -o "$D" -edit 0 -revert
+	measure "build, nothing changed" "$OBSC" build --cache "$D/cache" -o out modules/...
+	noop=$WALL
+	measure "sloth generate" "$SLOTH" generate --no-log -i sloth -o sloth-out
+	sloth=$WALL sloth_rss=$RSS
+	measure "cue export" "$CUE" export ./modules/...
+	cue=$WALL cue_rss=$RSS
+	bytes=$(du -sb out | cut -f1)
+	files=$(find out -type f | wc -l)
+	cd - >/dev/null
+
+	mps=$(awk -v n="$N" -v t="$cold" 'BEGIN{printf "%.0f", (t>0)? n/t : 0}')
+	vs_sloth=$(awk -v a="$cold" -v b="$sloth" 'BEGIN{printf "%.2f", (b>0)? a/b : 0}')
+	vs_cue=$(awk -v a="$cold" -v b="$cue" 'BEGIN{printf "%.2f", (b>0)? a/b : 0}')
+	mib=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')
+	ROWS+=("| $N | $cold | $nocache | $check | $checknc | $incr | $noop | $mps | $cold_rss / $nocache_rss / $checknc_rss | $mib MiB ($files files) | $sloth ($vs_sloth×) | $cue ($vs_cue×) |")
+	FIT+=("$N $nocache")
+	[ -n "$KEEP" ] || rm -rf "$D"
+done
+
+fit=$(printf '%s\n' "${FIT[@]}" | awk '
+	{ x[NR]=$1; y[NR]=$2; sx+=$1; sy+=$2; sxx+=$1*$1; sxy+=$1*$2 }
+	END {
+		n=NR
+		if (n < 2) { print "one N only: no fit"; exit }
+		d = n*sxx - sx*sx; b = (n*sxy - sx*sy)/d; a = (sy - b*sx)/n
+		my = sy/n; for (i=1;i<=n;i++) { ss += (y[i]-my)^2; r = y[i]-(a+b*x[i]); sr += r*r }
+		r2 = (ss > 0) ? 1 - sr/ss : 1
+		printf "cold build (no cache) ≈ %.3f s + %.2f ms × N (R² = %.4f over N = %s)", a, b*1000, r2, ns
+	}' ns="${NS[*]}")
+
+{
+	echo "# obsc benchmark results"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $($GO version | cut -d' ' -f3), load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+	echo
+	echo "Seconds of wall time (\`/usr/bin/time -v\`), one run each. Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), ratio = obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
+	echo
+	echo "| N | build cold | build, no cache | check, warm cache | check, no cache | build after 1 edit | no-op build | modules/s (cold) | peak RSS MiB (cold / no cache / check no cache) | output | sloth generate (obsc ÷ sloth) | cue export (obsc ÷ cue) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "Linear fit: $fit."
+	if [ -f bench/PROFILES.md ]; then
+		echo
+		cat bench/PROFILES.md
+	fi
+} >"$RESULTS"
+echo "wrote $RESULTS"

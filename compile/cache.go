@@ -1,0 +1,94 @@
+package compile
+
+import (
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+// Known is what the checks across modules need of a module compiled by an
+// earlier run (see cmd/obsc's build cache): its name and where it is set.
+type Known struct {
+	Name string
+	Pos  ir.Pos // position of module.name
+}
+
+// AllCached is All for a build that already has some of the modules:
+// known[i], when not nil, stands for dirs[i] compiled earlier. Those are
+// not compiled again but take part in the checks across modules exactly
+// as if they had been, so the errors are the ones All reports. Modules
+// holds only the modules compiled now; KnownDirs the indexes of dirs that
+// were not (both only when there are no errors).
+func AllCached(dirs []string, known []*Known) (*Result, error) {
+	mods := make([]*ir.Module, len(dirs))
+	errs := make([]Errors, len(dirs))
+	var todo []int
+	for i := range dirs {
+		if i < len(known) && known[i] != nil {
+			mods[i] = &ir.Module{Name: known[i].Name, Pos: known[i].Pos, Dir: dirs[i]}
+			continue
+		}
+		todo = append(todo, i)
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var initErr error
+	var once sync.Once
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// One CUE context and one compiled schema per worker, reused
+			// for every module it compiles (see BenchmarkNewCompiler).
+			c, err := NewCompiler()
+			if err != nil {
+				once.Do(func() { initErr = err })
+				for range jobs {
+				}
+				return
+			}
+			for i := range jobs {
+				mods[i], errs[i] = c.Module(dirs[i])
+			}
+		}()
+	}
+	for _, i := range todo {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if initErr != nil {
+		return nil, initErr
+	}
+	res := &Result{}
+	byName := map[string]*ir.Module{}
+	for i, m := range mods {
+		res.Errors = append(res.Errors, errs[i]...)
+		if m == nil {
+			continue
+		}
+		if prev, dup := byName[m.Name]; dup {
+			a, b := prev, m
+			res.Errors = append(res.Errors, Errorf(b.Pos, "module names must be unique: they name the output directory",
+				"module name %q is already used by %s", m.Name, filepath.ToSlash(a.Dir)))
+			continue
+		}
+		byName[m.Name] = m
+		if i < len(known) && known[i] != nil {
+			res.KnownDirs = append(res.KnownDirs, i)
+			continue
+		}
+		res.Modules = append(res.Modules, m)
+	}
+	res.Errors = res.Errors.Sort()
+	if len(res.Errors) > 0 {
+		res.Modules, res.KnownDirs = nil, nil
+		return res, nil
+	}
+	sort.Slice(res.Modules, func(i, j int) bool { return res.Modules[i].Name < res.Modules[j].Name })
+	return res, nil
+}

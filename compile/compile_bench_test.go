@@ -1,0 +1,103 @@
+package compile
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/tinysystems/obsc/bench/corpus"
+)
+
+// benchDir writes benchmark module i (see bench/corpus) to a temporary
+// directory and returns the module directory.
+func benchDir(b *testing.B, i int) string {
+	b.Helper()
+	root := b.TempDir()
+	if err := corpus.Write(root, i, false); err != nil {
+		b.Fatal(err)
+	}
+	return filepath.Join(root, "modules", corpus.Name(i))
+}
+
+// BenchmarkNewCompiler is the fixed cost of one worker: a CUE context and
+// the embedded schema compiled in it.
+func BenchmarkNewCompiler(b *testing.B) {
+	for b.Loop() {
+		if _, err := NewCompiler(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoad is CUE's share of one module: read and parse the files,
+// build the instance, unify with #Module and validate.
+func BenchmarkLoad(b *testing.B) {
+	dir := benchDir(b, 1)
+	c, err := NewCompiler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, errs := c.load(dir); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}
+
+// BenchmarkDecodeAndCheck is obsc's own share: decode the unified value,
+// expand standard, run every check and build the IR.
+func BenchmarkDecodeAndCheck(b *testing.B) {
+	dir := benchDir(b, 1)
+	c, err := NewCompiler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	user, unified, errs := c.load(dir)
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	for b.Loop() {
+		var s spec
+		if err := unified.Decode(&s); err != nil {
+			b.Fatal(err)
+		}
+		bl := &builder{src: &source{user: user, unified: unified, dir: dir}, spec: &s}
+		bl.build()
+		if len(bl.errs) > 0 {
+			b.Fatal(bl.errs)
+		}
+	}
+}
+
+// BenchmarkModule is one module end to end through compile.
+func BenchmarkModule(b *testing.B) {
+	dir := benchDir(b, 1)
+	c, err := NewCompiler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, errs := c.Module(dir); len(errs) > 0 {
+			b.Fatal(errs)
+		}
+	}
+}
+
+// BenchmarkAll compiles 50 modules with All (parallel workers).
+func BenchmarkAll(b *testing.B) {
+	root := b.TempDir()
+	var dirs []string
+	for i := range 50 {
+		if err := corpus.Write(root, i, false); err != nil {
+			b.Fatal(err)
+		}
+		dirs = append(dirs, filepath.Join(root, "modules", corpus.Name(i)))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := All(dirs)
+		if err != nil || len(res.Errors) > 0 {
+			b.Fatal(err, res.Errors)
+		}
+	}
+	b.ReportMetric(float64(50*b.N)/b.Elapsed().Seconds(), "modules/s")
+}

@@ -1,0 +1,362 @@
+// Package cache remembers, per module, what obsc build wrote for it, so an
+// unchanged module is neither compiled nor rendered again.
+//
+// An entry is keyed by the SHA-256 of everything the module's output
+// depends on: the obsc binary (its Go build ID, which changes with any
+// change to obsc, its dependencies or the embedded schema), the schema
+// source, and the module's .cue files (names and contents). It records the
+// module's name and the position of module.name (for the checks across
+// modules) and the SHA-256 of every file the module rendered to — not the
+// files themselves. The output directory is the content store: a module is
+// taken from the cache only when every one of its files is in the output
+// tree with exactly that digest, and then the tree's bytes are the output.
+// Anything else (no entry, a corrupt or truncated entry, a file missing,
+// changed or hand-edited in the tree, another obsc binary) is a miss, and
+// the module is compiled and rendered as without a cache. A cache can make
+// a build faster, never different.
+//
+// Entries are small text files under <dir>/v1/, written atomically.
+// Nothing is ever evicted; deleting the directory is always safe.
+package cache
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/schema"
+)
+
+// format names the entry layout; bump it when the layout or the meaning
+// of a key changes.
+const format = "obsc-cache v1"
+
+// Digest is a SHA-256.
+type Digest [sha256.Size]byte
+
+func (d Digest) String() string { return hex.EncodeToString(d[:]) }
+
+// Key identifies a module's inputs.
+type Key Digest
+
+// Entry is what the cache knows of a module built before.
+type Entry struct {
+	Name  string
+	Pos   ir.Pos            // position of module.name; File relative to the module directory
+	Files map[string]Digest // output path (slash, below the output directory) -> SHA-256
+}
+
+// Cache is a directory of entries. It is safe for concurrent use.
+type Cache struct {
+	dir  string
+	salt []byte // what every key shares: format, obsc binary, schema
+
+	mu    sync.Mutex
+	roots map[string]string // directory -> CUE module root above it ("" for none)
+}
+
+// DefaultDir is $XDG_CACHE_HOME/obsc (os.UserCacheDir).
+func DefaultDir() (string, error) {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "obsc"), nil
+}
+
+// Open returns the cache in dir, creating it. It fails when obsc cannot
+// tell which binary it is (then nothing may be cached).
+func Open(dir string) (*Cache, error) {
+	id, err := binaryID()
+	if err != nil {
+		return nil, fmt.Errorf("cache disabled: %w", err)
+	}
+	return open(dir, id)
+}
+
+func open(dir string, binary []byte) (*Cache, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "v1"), 0o755); err != nil {
+		return nil, fmt.Errorf("cache disabled: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", format, runtime.Version(), len(binary))
+	h.Write(binary)
+	fmt.Fprintf(h, "\x00%d\x00", len(schema.Source))
+	h.Write(schema.Source)
+	return &Cache{dir: dir, salt: h.Sum(nil), roots: map[string]string{}}, nil
+}
+
+// binaryID identifies the running obsc: its Go build ID, which the go
+// command derives from every input of the build, and the module version.
+// A binary without a build ID (unusual) is identified by its SHA-256.
+func binaryID() ([]byte, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	version := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		version = bi.Main.Path + "@" + bi.Main.Version
+		for _, s := range bi.Settings {
+			version += " " + s.Key + "=" + s.Value
+		}
+	}
+	// The go command writes the build ID near the start of the binary,
+	// as cmd/internal/buildid reads it: \xff Go build ID: "..."\n \xff.
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	const pre, post = "\xff Go build ID: \"", "\"\n \xff"
+	if i := bytes.Index(head, []byte(pre)); i >= 0 {
+		rest := head[i+len(pre):]
+		if j := bytes.Index(rest, []byte(post)); j > 0 && j < 1024 {
+			return append([]byte(version+"\x00"), rest[:j]...), nil
+		}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, err
+	}
+	return append([]byte(version+"\x00"), h.Sum(nil)...), nil
+}
+
+// Key computes the key of the module in dir. ok is false when the module
+// cannot be cached: its files cannot be read, or it lives in a CUE module
+// (a cue.mod directory above it) and imports packages, whose files the
+// key would not cover.
+func (c *Cache) Key(dir string) (k Key, ok bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return k, false
+	}
+	h := sha256.New()
+	h.Write(c.salt)
+	root := c.moduleRoot(abs)
+	// Without a CUE module, the package is the .cue files of dir. Inside
+	// one, CUE adds the files of the same package in the directories up
+	// to the module root, and reads cue.mod/module.cue: hash them all.
+	dirs := []string{abs}
+	if root != "" {
+		for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+			if !strings.HasPrefix(d, root) {
+				break
+			}
+			dirs = append(dirs, d)
+			if d == root || d == filepath.Dir(d) {
+				break
+			}
+		}
+	}
+	for n, d := range dirs {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return k, false
+		}
+		fmt.Fprintf(h, "dir\x00%d\x00", n)
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(d, e.Name()))
+			if err != nil {
+				return k, false
+			}
+			if root != "" && bytes.Contains(data, []byte("import")) {
+				return k, false
+			}
+			fmt.Fprintf(h, "file\x00%s\x00%d\x00", e.Name(), len(data))
+			h.Write(data)
+		}
+	}
+	if root != "" {
+		data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return k, false
+		}
+		fmt.Fprintf(h, "cue.mod\x00%d\x00", len(data))
+		h.Write(data)
+	}
+	copy(k[:], h.Sum(nil))
+	return k, true
+}
+
+// moduleRoot returns the nearest directory at or above dir holding
+// cue.mod, or "".
+func (c *Cache) moduleRoot(dir string) string {
+	c.mu.Lock()
+	r, ok := c.roots[dir]
+	c.mu.Unlock()
+	if ok {
+		return r
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cue.mod")); err == nil {
+		r = dir
+	} else if parent := filepath.Dir(dir); parent != dir {
+		r = c.moduleRoot(parent)
+	}
+	c.mu.Lock()
+	c.roots[dir] = r
+	c.mu.Unlock()
+	return r
+}
+
+func (c *Cache) file(k Key) string {
+	s := Digest(k).String()
+	return filepath.Join(c.dir, "v1", s[:2], s)
+}
+
+// Get returns the entry stored under k. A missing, unreadable or corrupt
+// entry is a miss; a corrupt one is removed.
+func (c *Cache) Get(k Key) (*Entry, bool) {
+	name := c.file(k)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, false
+	}
+	e, err := decode(k, data)
+	if err != nil {
+		os.Remove(name)
+		return nil, false
+	}
+	return e, true
+}
+
+// Put stores e under k, atomically: a reader sees the old entry, the new
+// one or none.
+func (c *Cache) Put(k Key, e *Entry) error {
+	name := c.file(k)
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(encode(k, e))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// encode writes an entry as lines of text closed by the SHA-256 of all
+// that precedes it, so a truncated or altered entry is detected.
+func encode(k Key, e *Entry) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s\nkey %s\nname %s\npos %d %d %s\n", format, Digest(k), e.Name, e.Pos.Line, e.Pos.Col, e.Pos.File)
+	paths := make([]string, 0, len(e.Files))
+	for p := range e.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		fmt.Fprintf(&b, "file %s %s\n", e.Files[p], p)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	fmt.Fprintf(&b, "end %s\n", Digest(sum))
+	return b.Bytes()
+}
+
+var errCorrupt = errors.New("corrupt cache entry")
+
+func decode(k Key, data []byte) (*Entry, error) {
+	body, tail, ok := cutLast(data)
+	if !ok {
+		return nil, errCorrupt
+	}
+	sum := sha256.Sum256(body)
+	if tail != "end "+Digest(sum).String() {
+		return nil, errCorrupt
+	}
+	e := &Entry{Files: map[string]Digest{}}
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 4096), 1<<20)
+	line := 0
+	for sc.Scan() {
+		text := sc.Text()
+		line++
+		var ok bool
+		switch {
+		case line == 1:
+			ok = text == format
+		case line == 2:
+			ok = text == "key "+Digest(k).String()
+		case line == 3:
+			e.Name, ok = strings.CutPrefix(text, "name ")
+			ok = ok && e.Name != "" && !strings.ContainsAny(e.Name, "/\\")
+		case line == 4:
+			var rest string
+			rest, ok = strings.CutPrefix(text, "pos ")
+			f := strings.SplitN(rest, " ", 3)
+			if ok && len(f) == 3 {
+				l, err1 := strconv.Atoi(f[0])
+				c, err2 := strconv.Atoi(f[1])
+				e.Pos = ir.Pos{Line: l, Col: c, File: f[2]}
+				ok = err1 == nil && err2 == nil
+			} else {
+				ok = false
+			}
+		default:
+			var rest string
+			rest, ok = strings.CutPrefix(text, "file ")
+			d, p, found := strings.Cut(rest, " ")
+			ok = ok && found && strings.HasPrefix(p, e.Name+"/") && path.Clean(p) == p && !strings.Contains(p, "..")
+			if ok {
+				var dg Digest
+				n, err := hex.Decode(dg[:], []byte(d))
+				ok = err == nil && n == len(dg)
+				if _, dup := e.Files[p]; dup {
+					ok = false
+				}
+				e.Files[p] = dg
+			}
+		}
+		if !ok {
+			return nil, errCorrupt
+		}
+	}
+	if sc.Err() != nil || line < 4 || len(e.Files) == 0 {
+		return nil, errCorrupt
+	}
+	return e, nil
+}
+
+// cutLast splits data before its last line (which must end in \n).
+func cutLast(data []byte) (body []byte, last string, ok bool) {
+	if len(data) == 0 || data[len(data)-1] != '\n' {
+		return nil, "", false
+	}
+	i := bytes.LastIndexByte(data[:len(data)-1], '\n')
+	if i < 0 {
+		return nil, "", false
+	}
+	return data[:i+1], string(data[i+1 : len(data)-1]), true
+}

@@ -1,0 +1,153 @@
+package cache
+
+import (
+	"crypto/sha256"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tinysystems/obsc/compile/ir"
+)
+
+func testEntry() *Entry {
+	return &Entry{
+		Name: "orders",
+		Pos:  ir.Pos{File: "module.cue", Line: 6, Col: 15},
+		Files: map[string]Digest{
+			"orders/rules.yaml":     sha256.Sum256([]byte("rules")),
+			"orders/dashboard.json": sha256.Sum256([]byte("{}")),
+		},
+	}
+}
+
+func moduleDir(t *testing.T, content string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "module.cue"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestRoundTrip(t *testing.T) {
+	c, err := open(t.TempDir(), []byte("obsc-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, ok := c.Key(moduleDir(t, "package obs\n"))
+	if !ok {
+		t.Fatal("module not cacheable")
+	}
+	if _, hit := c.Get(k); hit {
+		t.Fatal("hit in an empty cache")
+	}
+	if err := c.Put(k, testEntry()); err != nil {
+		t.Fatal(err)
+	}
+	got, hit := c.Get(k)
+	if !hit {
+		t.Fatal("miss after Put")
+	}
+	if diff := cmp.Diff(testEntry(), got); diff != "" {
+		t.Errorf("Get() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestKey checks what a key depends on.
+func TestKey(t *testing.T) {
+	c1, _ := open(t.TempDir(), []byte("obsc 1"))
+	c2, _ := open(t.TempDir(), []byte("obsc 2"))
+	a := moduleDir(t, "package obs\nmodule: name: \"a\"\n")
+	sameContent := moduleDir(t, "package obs\nmodule: name: \"a\"\n")
+	edited := moduleDir(t, "package obs\nmodule: name: \"b\"\n")
+	extra := moduleDir(t, "package obs\nmodule: name: \"a\"\n")
+	os.WriteFile(filepath.Join(extra, "more.cue"), []byte("package obs\n"), 0o644)
+	os.WriteFile(filepath.Join(sameContent, "notes.txt"), []byte("not CUE"), 0o644)
+
+	key := func(c *Cache, dir string) Key {
+		k, ok := c.Key(dir)
+		if !ok {
+			t.Fatalf("%s not cacheable", dir)
+		}
+		return k
+	}
+	if key(c1, a) != key(c1, sameContent) {
+		t.Error("same .cue files in another directory give another key")
+	}
+	if key(c1, a) == key(c1, edited) {
+		t.Error("an edit does not change the key")
+	}
+	if key(c1, a) == key(c1, extra) {
+		t.Error("another .cue file does not change the key")
+	}
+	if key(c1, a) == key(c2, a) {
+		t.Error("another obsc binary gives the same key")
+	}
+
+	// Inside a CUE module, files up to the root count, and imports make
+	// a module uncacheable.
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "cue.mod"), 0o755)
+	os.WriteFile(filepath.Join(root, "cue.mod", "module.cue"), []byte("module: \"x.example/m\"\n"), 0o644)
+	sub := filepath.Join(root, "svc")
+	os.MkdirAll(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "module.cue"), []byte("package obs\n"), 0o644)
+	before := key(c1, sub)
+	os.WriteFile(filepath.Join(root, "shared.cue"), []byte("package obs\nmodule: team: \"t\"\n"), 0o644)
+	if key(c1, sub) == before {
+		t.Error("a package file above the module does not change the key")
+	}
+	os.WriteFile(filepath.Join(sub, "module.cue"), []byte("package obs\nimport \"x.example/m/lib\"\n"), 0o644)
+	if _, ok := c1.Key(sub); ok {
+		t.Error("a module importing packages is cacheable")
+	}
+}
+
+// TestCorrupt checks that every damaged entry is a miss, and is removed.
+func TestCorrupt(t *testing.T) {
+	c, _ := open(t.TempDir(), []byte("obsc-test"))
+	k, _ := c.Key(moduleDir(t, "package obs\n"))
+	if err := c.Put(k, testEntry()); err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(c.file(k))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := c.Key(moduleDir(t, "package obs\n// other\n"))
+	tests := map[string][]byte{
+		"An empty file is a miss.":                  {},
+		"A truncated entry is a miss.":              good[:len(good)/2],
+		"An entry without its last byte is a miss.": good[:len(good)-1],
+		"A flipped byte is a miss.":                 flip(good, len(good)/3),
+		"Garbage is a miss.":                        []byte("\x00\x01garbage\n"),
+		"Another key's entry is a miss.":            encode(other, testEntry()),
+		"An entry of another format is a miss.":     append([]byte("obsc-cache v0\n"), good[len(format)+1:]...),
+		"A path outside the module is a miss.": encode(k, &Entry{Name: "orders", Pos: ir.Pos{File: "m.cue", Line: 1, Col: 1},
+			Files: map[string]Digest{"other/rules.yaml": {}}}),
+		"A path escaping the output is a miss.": encode(k, &Entry{Name: "orders", Pos: ir.Pos{File: "m.cue", Line: 1, Col: 1},
+			Files: map[string]Digest{"orders/../../etc/passwd": {}}}),
+		"An entry without files is a miss.": encode(k, &Entry{Name: "orders", Pos: ir.Pos{File: "m.cue", Line: 1, Col: 1}}),
+	}
+	for name, data := range tests {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(c.file(k), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if e, hit := c.Get(k); hit {
+				t.Fatalf("Get() = %+v, want a miss", e)
+			}
+			if _, err := os.Stat(c.file(k)); !os.IsNotExist(err) {
+				t.Errorf("corrupt entry left in place (%v)", err)
+			}
+		})
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	out := append([]byte(nil), b...)
+	out[i] ^= 0x20
+	return out
+}
