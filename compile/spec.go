@@ -2,6 +2,7 @@ package compile
 
 import (
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 
 	"github.com/tinysystems/obsc/compile/ir"
 )
@@ -176,9 +177,25 @@ func (s *source) pos(path ...any) ir.Pos {
 		if !v.Exists() {
 			continue
 		}
-		if p := toPos(v.Pos()); p.IsValid() {
+		if p := valuePos(v); p.IsValid() {
 			return p
 		}
 	}
 	return ir.Pos{File: s.dir}
+}
+
+// valuePos is where the value itself starts: for a field written as
+// `expr: "..."` CUE reports the label, but an error about a scalar or a
+// list (and a column inside a PromQL string) must point at the literal.
+// For a struct — an alert, a label, a metric — the label is the name the
+// error is about, so it stays.
+func valuePos(v cue.Value) ir.Pos {
+	if f, ok := v.Source().(*ast.Field); ok && f.Value != nil {
+		if _, isStruct := f.Value.(*ast.StructLit); !isStruct {
+			if p := toPos(f.Value.Pos()); p.IsValid() {
+				return p
+			}
+		}
+	}
+	return toPos(v.Pos())
 }
