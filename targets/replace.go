@@ -59,19 +59,30 @@ func Replace(ctx context.Context, dir string, files FileSet, t *Tree) (*Result, 
 		return nil, err
 	}
 	res := &Result{Changes: compare(t, files, false)}
-	if len(res.Changes) == 0 {
-		return res, nil
-	}
 	target, err := resolveDir(dir)
 	if err != nil {
 		return nil, err
+	}
+	parent, base := filepath.Dir(target), filepath.Base(target)
+	if len(res.Changes) == 0 {
+		// Nothing to write; but a run killed after its swap may have left
+		// the old tree beside this one.
+		if _, err := os.Stat(parent); err != nil {
+			return res, nil
+		}
+		unlock, err := lockDir(parent)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		_, err = recoverLeftovers(parent, base)
+		return res, err
 	}
 	if why := unswappable(target); why != "" {
 		res.InPlace = why
 		_, err := Write(dir, files, t)
 		return res, err
 	}
-	parent, base := filepath.Dir(target), filepath.Base(target)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
@@ -80,8 +91,19 @@ func Replace(ctx context.Context, dir string, files FileSet, t *Tree) (*Result, 
 		return nil, err
 	}
 	defer unlock()
-	if err := recoverLeftovers(parent, base); err != nil {
+	restored, err := recoverLeftovers(parent, base)
+	if err != nil {
 		return nil, err
+	}
+	if restored {
+		// t described no tree; the old one is back, so judge against it.
+		if t, err = ReadTree(target); err != nil {
+			return nil, err
+		}
+		if err := t.conflicts(dir, files); err != nil {
+			return nil, err
+		}
+		res.Changes = compare(t, files, false)
 	}
 
 	staging, err := os.MkdirTemp(parent, stagingPrefix(base))
@@ -207,10 +229,10 @@ func oldPrefix(base string) string     { return "." + base + ".obsc-old-" }
 // directories are removed, and an old tree renamed away by the non-Linux
 // swap is put back when the new one never arrived. The caller holds the
 // lock on parent, so no other obsc is using them.
-func recoverLeftovers(parent, base string) error {
+func recoverLeftovers(parent, base string) (restored bool, err error) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
-		return err
+		return false, err
 	}
 	target := filepath.Join(parent, base)
 	for _, e := range entries {
@@ -219,21 +241,22 @@ func recoverLeftovers(parent, base string) error {
 		switch {
 		case strings.HasPrefix(name, stagingPrefix(base)):
 			if err := os.RemoveAll(full); err != nil {
-				return err
+				return restored, err
 			}
 		case strings.HasPrefix(name, oldPrefix(base)):
 			if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
 				if err := os.Rename(full, target); err != nil {
-					return err
+					return restored, err
 				}
+				restored = true
 				continue
 			}
 			if err := os.RemoveAll(full); err != nil {
-				return err
+				return restored, err
 			}
 		}
 	}
-	return nil
+	return restored, nil
 }
 
 // stageFile writes data at slash path p below root, creating p's

@@ -283,6 +283,14 @@ func TestReplace(t *testing.T) {
 		if diff := cmp.Diff([]string{".other.obsc-tmp-1", "out"}, siblings(t, out)); diff != "" {
 			t.Errorf("leftovers (-want +got):\n%s", diff)
 		}
+		// Killed after the swap: the tree is current, the old one beside it.
+		writeFiles(t, root, map[string]string{".out.obsc-tmp-456/a/rules.yaml": "the old tree"})
+		if res, err := replace(t, context.Background(), out, v2); err != nil || len(res.Changes) != 0 {
+			t.Fatalf("Replace() of an up-to-date tree = %+v, %v", res, err)
+		}
+		if diff := cmp.Diff([]string{".other.obsc-tmp-1", "out"}, siblings(t, out)); diff != "" {
+			t.Errorf("an up-to-date build left a killed run's old tree (-want +got):\n%s", diff)
+		}
 		if got := snapshot(t, out); got["b/rules.yaml"] != string(v2["b/rules.yaml"]) {
 			t.Errorf("out is not the new tree: %v", got)
 		}
