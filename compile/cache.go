@@ -22,6 +22,10 @@ type Known struct {
 // as if they had been, so the errors are the ones All reports. Modules
 // holds only the modules compiled now; KnownDirs the indexes of dirs that
 // were not (both only when there are no errors).
+// compilerReuse is how many modules one Compiler compiles before the
+// worker starts a fresh CUE context.
+const compilerReuse = 64
+
 func AllCached(dirs []string, known []*Known) (*Result, error) {
 	mods := make([]*ir.Module, len(dirs))
 	errs := make([]Errors, len(dirs))
@@ -43,15 +47,23 @@ func AllCached(dirs []string, known []*Known) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			// One CUE context and one compiled schema per worker, reused
-			// for every module it compiles (see BenchmarkNewCompiler).
-			c, err := NewCompiler()
-			if err != nil {
-				once.Do(func() { initErr = err })
-				for range jobs {
-				}
-				return
-			}
+			// for compilerReuse modules (see BenchmarkNewCompiler): a CUE
+			// context keeps what every evaluation allocated, so a context
+			// reused for thousands of modules makes each one slower.
+			var c *Compiler
+			n := 0
 			for i := range jobs {
+				if c == nil || n == compilerReuse {
+					var err error
+					if c, err = NewCompiler(); err != nil {
+						once.Do(func() { initErr = err })
+						for range jobs {
+						}
+						return
+					}
+					n = 0
+				}
+				n++
 				mods[i], errs[i] = c.Module(dirs[i])
 			}
 		}()
