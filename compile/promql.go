@@ -203,7 +203,10 @@ func checkSelector(m *ir.Module, external map[string]bool, n *parser.VectorSelec
 	}
 }
 
-func unwrap(e parser.Expr) parser.Expr {
+// Unwrap strips parentheses (and the step-invariant wrapper the parser may
+// add) from an expression, so shape checks see the operator underneath.
+// The importer shares it to recognise the same shapes.
+func Unwrap(e parser.Expr) parser.Expr {
 	for {
 		switch x := e.(type) {
 		case *parser.ParenExpr:
@@ -218,12 +221,12 @@ func unwrap(e parser.Expr) parser.Expr {
 
 // rangeSelector returns the vector selector under a matrix argument.
 func rangeSelector(e parser.Expr) *parser.VectorSelector {
-	switch x := unwrap(e).(type) {
+	switch x := Unwrap(e).(type) {
 	case *parser.MatrixSelector:
 		vs, _ := x.VectorSelector.(*parser.VectorSelector)
 		return vs
 	case *parser.SubqueryExpr:
-		vs, _ := unwrap(x.Expr).(*parser.VectorSelector)
+		vs, _ := Unwrap(x.Expr).(*parser.VectorSelector)
 		return vs
 	}
 	return nil
@@ -254,7 +257,7 @@ func checkCall(m *ir.Module, n *parser.Call, add func(parser.Node, string, strin
 		}
 	}
 	if name == "histogram_quantile" && len(n.Args) == 2 {
-		arg := unwrap(n.Args[1])
+		arg := Unwrap(n.Args[1])
 		switch x := arg.(type) {
 		case *parser.AggregateExpr:
 			keepsLE := false
@@ -348,7 +351,7 @@ func vectorMatchers(e parser.Expr) *selInfo {
 
 // keeps reports whether label l survives to the result of e.
 func keeps(e parser.Expr, l string) bool {
-	switch x := unwrap(e).(type) {
+	switch x := Unwrap(e).(type) {
 	case *parser.AggregateExpr:
 		if x.Without {
 			return !containsStr(x.Grouping, l) && keeps(x.Expr, l)

@@ -252,9 +252,9 @@ func opensloQuery(e *errs, n node, field string, counter bool, parent node, note
 	if !counter {
 		fn = "sum_over_time"
 	}
-	inner := unwrap(ex)
+	inner := compile.Unwrap(ex)
 	if a, ok := inner.(*parser.AggregateExpr); ok && a.Op == parser.SUM && !a.Without && len(a.Grouping) == 0 {
-		inner = unwrap(a.Expr)
+		inner = compile.Unwrap(a.Expr)
 	}
 	if vs, ok := inner.(*parser.VectorSelector); ok {
 		return "sum(" + fn + "(" + vs.String() + "[" + ir.WindowPlaceholder + "]))", qn

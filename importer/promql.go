@@ -77,26 +77,13 @@ func print(e parser.Expr) string {
 	return strings.ReplaceAll(e.String(), sentinelText, ir.WindowPlaceholder)
 }
 
-func unwrap(e parser.Expr) parser.Expr {
-	for {
-		switch x := e.(type) {
-		case *parser.ParenExpr:
-			e = x.Expr
-		case *parser.StepInvariantExpr:
-			e = x.Expr
-		default:
-			return e
-		}
-	}
-}
-
 // rateOf matches rate(m{...}[r]) and returns the selector and range.
 func rateOf(e parser.Expr) (*parser.VectorSelector, time.Duration, bool) {
-	c, ok := unwrap(e).(*parser.Call)
+	c, ok := compile.Unwrap(e).(*parser.Call)
 	if !ok || c.Func.Name != "rate" || len(c.Args) != 1 {
 		return nil, 0, false
 	}
-	ms, ok := unwrap(c.Args[0]).(*parser.MatrixSelector)
+	ms, ok := compile.Unwrap(c.Args[0]).(*parser.MatrixSelector)
 	if !ok {
 		return nil, 0, false
 	}
@@ -109,7 +96,7 @@ func rateOf(e parser.Expr) (*parser.VectorSelector, time.Duration, bool) {
 
 // sumRate matches sum [by (g)] (rate(m{...}[r])).
 func sumRate(e parser.Expr) (vs *parser.VectorSelector, rng time.Duration, by []string, ok bool) {
-	a, isAgg := unwrap(e).(*parser.AggregateExpr)
+	a, isAgg := compile.Unwrap(e).(*parser.AggregateExpr)
 	if !isAgg || a.Op != parser.SUM || a.Without || a.Param != nil {
 		return nil, 0, nil, false
 	}

@@ -186,15 +186,15 @@ func rulesAlert(e *errs, m *Module, r node, teams map[string]bool) *Alert {
 // errorRatio and quantile alerts, fixing the seed page's two mistakes.
 // It reports false when the expression has another shape.
 func recognize(m *Module, a *Alert, ex parser.Expr, refs []string) bool {
-	cmp, ok := unwrap(ex).(*parser.BinaryExpr)
+	cmp, ok := compile.Unwrap(ex).(*parser.BinaryExpr)
 	if !ok || cmp.Op != parser.GTR || cmp.ReturnBool || cmp.VectorMatching != nil && len(cmp.VectorMatching.MatchingLabels) > 0 {
 		return false
 	}
-	th, ok := unwrap(cmp.RHS).(*parser.NumberLiteral)
+	th, ok := compile.Unwrap(cmp.RHS).(*parser.NumberLiteral)
 	if !ok {
 		return false
 	}
-	switch lhs := unwrap(cmp.LHS).(type) {
+	switch lhs := compile.Unwrap(cmp.LHS).(type) {
 	case *parser.BinaryExpr:
 		return recognizeRatio(m, a, lhs, th.Val, refs)
 	case *parser.Call:
@@ -271,14 +271,14 @@ func recognizeQuantile(m *Module, a *Alert, c *parser.Call, above float64, refs 
 	if c.Func.Name != "histogram_quantile" || len(c.Args) != 2 {
 		return false
 	}
-	ql, ok := unwrap(c.Args[0]).(*parser.NumberLiteral)
+	ql, ok := compile.Unwrap(c.Args[0]).(*parser.NumberLiteral)
 	if !ok || !(ql.Val > 0 && ql.Val < 1) {
 		return false
 	}
 	var vs *parser.VectorSelector
 	var rng time.Duration
 	var by []string
-	if agg, isAgg := unwrap(c.Args[1]).(*parser.AggregateExpr); isAgg {
+	if agg, isAgg := compile.Unwrap(c.Args[1]).(*parser.AggregateExpr); isAgg {
 		v, r, g, ok := sumRate(agg)
 		if !ok || !contains(g, "le") {
 			return false

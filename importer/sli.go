@@ -84,7 +84,7 @@ func ratioShape(ee, te parser.Expr) (*Ratio, []*labels.Matcher, bool) {
 }
 
 func latencyShape(ee, te parser.Expr) (*Latency, []*labels.Matcher, bool) {
-	b, ok := unwrap(ee).(*parser.BinaryExpr)
+	b, ok := compile.Unwrap(ee).(*parser.BinaryExpr)
 	if !ok || b.Op != parser.SUB || b.ReturnBool {
 		return nil, nil, false
 	}

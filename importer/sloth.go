@@ -178,7 +178,7 @@ func slothRaw(e *errs, m *Module, s *SLO, n node, text string) {
 	if ex == nil {
 		return
 	}
-	b, ok := unwrap(ex).(*parser.BinaryExpr)
+	b, ok := compile.Unwrap(ex).(*parser.BinaryExpr)
 	if !ok || b.Op != parser.DIV || b.ReturnBool {
 		e.at(n, "write it as events: {error_query, total_query}", "raw SLI query is not a division (errors / total), which obsc needs to split into errorQuery and totalQuery")
 		return
@@ -197,7 +197,7 @@ func slothRaw(e *errs, m *Module, s *SLO, n node, text string) {
 // labelless reports whether e is a sum without grouping: it returns one
 // series without labels, so vector matching modifiers do nothing.
 func labelless(e parser.Expr) bool {
-	a, ok := unwrap(e).(*parser.AggregateExpr)
+	a, ok := compile.Unwrap(e).(*parser.AggregateExpr)
 	return ok && !a.Without && len(a.Grouping) == 0 && a.Op != parser.TOPK && a.Op != parser.BOTTOMK && a.Op != parser.COUNT_VALUES && a.Op != parser.QUANTILE
 }
 
