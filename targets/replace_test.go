@@ -3,7 +3,6 @@ package targets
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,45 +10,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-// snapshot describes every entry below dir: file contents, "dir/" for
-// directories and "-> target" for symlinks.
-func snapshot(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case rel == ".":
-		case d.IsDir():
-			out[rel] = "dir/"
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = "-> " + target
-		case !d.Type().IsRegular():
-			out[rel] = "special " + d.Type().String()
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = string(data)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+	"github.com/tinysystems/obsc/internal/treetest"
+)
 
 func gen(s string) []byte { return []byte("# " + Header + "\n" + s + "\n") }
 
@@ -125,7 +88,7 @@ func TestReplace(t *testing.T) {
 		for p, d := range v1 {
 			want[p] = string(d)
 		}
-		if diff := cmp.Diff(want, snapshot(t, out)); diff != "" {
+		if diff := cmp.Diff(want, treetest.Snapshot(t, out)); diff != "" {
 			t.Errorf("tree mismatch (-want +got):\n%s", diff)
 		}
 		if diff := cmp.Diff([]string{"out"}, siblings(t, out)); diff != "" {
@@ -174,7 +137,7 @@ func TestReplace(t *testing.T) {
 		for p, d := range foreign {
 			want[p] = d
 		}
-		if diff := cmp.Diff(want, snapshot(t, out)); diff != "" {
+		if diff := cmp.Diff(want, treetest.Snapshot(t, out)); diff != "" {
 			t.Errorf("tree mismatch (-want +got):\n%s", diff)
 		}
 		after, err := os.Stat(filepath.Join(out, "README.md"))
@@ -251,13 +214,13 @@ func TestReplace(t *testing.T) {
 			t.Fatal(err)
 		}
 		writeFiles(t, out, foreign)
-		before := snapshot(t, out)
+		before := treetest.Snapshot(t, out)
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		if _, err := replace(t, ctx, out, v2); !errors.Is(err, ErrInterrupted) {
 			t.Fatalf("Replace() with a cancelled context = %v, want ErrInterrupted", err)
 		}
-		if diff := cmp.Diff(before, snapshot(t, out)); diff != "" {
+		if diff := cmp.Diff(before, treetest.Snapshot(t, out)); diff != "" {
 			t.Errorf("tree changed (-before +after):\n%s", diff)
 		}
 		if diff := cmp.Diff([]string{"out"}, siblings(t, out)); diff != "" {
@@ -291,7 +254,7 @@ func TestReplace(t *testing.T) {
 		if diff := cmp.Diff([]string{".other.obsc-tmp-1", "out"}, siblings(t, out)); diff != "" {
 			t.Errorf("an up-to-date build left a killed run's old tree (-want +got):\n%s", diff)
 		}
-		if got := snapshot(t, out); got["b/rules.yaml"] != string(v2["b/rules.yaml"]) {
+		if got := treetest.Snapshot(t, out); got["b/rules.yaml"] != string(v2["b/rules.yaml"]) {
 			t.Errorf("out is not the new tree: %v", got)
 		}
 	})
@@ -318,11 +281,11 @@ func TestReplace(t *testing.T) {
 					t.Fatal(err)
 				}
 				setup(out)
-				before := snapshot(t, out)
+				before := treetest.Snapshot(t, out)
 				if _, err := replace(t, context.Background(), out, v2); err == nil {
 					t.Fatal("Replace() succeeded, want an error")
 				}
-				if diff := cmp.Diff(before, snapshot(t, out)); diff != "" {
+				if diff := cmp.Diff(before, treetest.Snapshot(t, out)); diff != "" {
 					t.Errorf("tree changed (-before +after):\n%s", diff)
 				}
 				if diff := cmp.Diff([]string{"out"}, siblings(t, out)); diff != "" {
@@ -345,7 +308,7 @@ func TestReplace(t *testing.T) {
 		if len(res.Changes) != 1 || res.Changes[0].Kind != "changed" {
 			t.Errorf("changes = %+v, want a/rules.yaml changed", res.Changes)
 		}
-		if got := snapshot(t, out)["a/rules.yaml"]; got != string(v2["a/rules.yaml"]) {
+		if got := treetest.Snapshot(t, out)["a/rules.yaml"]; got != string(v2["a/rules.yaml"]) {
 			t.Errorf("a/rules.yaml = %q", got)
 		}
 	})
@@ -363,7 +326,7 @@ func TestReplace(t *testing.T) {
 		if !strings.Contains(res.InPlace, "working directory") {
 			t.Errorf("InPlace = %q, want the working-directory reason", res.InPlace)
 		}
-		if got := snapshot(t, out); got["b/rules.yaml"] != string(v2["b/rules.yaml"]) || got["gone/rules.yaml"] != "" {
+		if got := treetest.Snapshot(t, out); got["b/rules.yaml"] != string(v2["b/rules.yaml"]) || got["gone/rules.yaml"] != "" {
 			t.Errorf("in-place write: %v", got)
 		}
 	})
@@ -376,11 +339,11 @@ func TestReplace(t *testing.T) {
 		if err := syscall.Mkfifo(filepath.Join(out, "pipe"), 0o644); err != nil {
 			t.Skip(err)
 		}
-		before := snapshot(t, out)
+		before := treetest.Snapshot(t, out)
 		if _, err := replace(t, context.Background(), out, v2); err == nil || !strings.Contains(err.Error(), "cannot carry") {
 			t.Errorf("Replace() = %v, want a cannot-carry error", err)
 		}
-		if diff := cmp.Diff(before, snapshot(t, out)); diff != "" {
+		if diff := cmp.Diff(before, treetest.Snapshot(t, out)); diff != "" {
 			t.Errorf("tree changed (-before +after):\n%s", diff)
 		}
 	})

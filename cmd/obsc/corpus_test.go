@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/tinysystems/obsc/internal/treetest"
 )
 
 const (
@@ -108,7 +110,7 @@ func TestBadCorpus(t *testing.T) {
 		if !cli {
 			want += fmt.Sprintf("obsc: %d error(s); nothing written\n", strings.Count(want, "\n"))
 		}
-		before := snapshotDir(t, dir)
+		before := treetest.Snapshot(t, dir)
 		out := filepath.Join(work, "out")
 		code, stdout, stderr := obscExec(t, dir, nil, append([]string{"build", "-o", out}, args...)...)
 		if cli && *update {
@@ -134,7 +136,7 @@ func TestBadCorpus(t *testing.T) {
 		if diff := cmp.Diff([]string{"case"}, listDir(t, work)); diff != "" {
 			t.Errorf("written beside the case (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(before, snapshotDir(t, dir)); diff != "" {
+		if diff := cmp.Diff(before, treetest.Snapshot(t, dir)); diff != "" {
 			t.Errorf("the case directory changed (-before +after):\n%s", diff)
 		}
 	}

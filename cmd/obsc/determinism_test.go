@@ -13,6 +13,8 @@ import (
 	"cuelang.org/go/cue/format"
 	"cuelang.org/go/cue/parser"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tinysystems/obsc/internal/treetest"
 )
 
 // splitModule cuts a module file into pieces — each top-level field, and
@@ -96,7 +98,7 @@ func TestDeterminismShuffled(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("build examples: exit %d\n%s", code, stderr)
 	}
-	want := snapshotDir(t, filepath.Join(work, "ref"))
+	want := treetest.Snapshot(t, filepath.Join(work, "ref"))
 
 	variants := 3
 	if testing.Short() {
@@ -131,7 +133,7 @@ func TestDeterminismShuffled(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("variant %d, GOMAXPROCS=%d: exit %d\n%s", v, procs, code, stderr)
 			}
-			if diff := cmp.Diff(want, snapshotDir(t, filepath.Join(work, out))); diff != "" {
+			if diff := cmp.Diff(want, treetest.Snapshot(t, filepath.Join(work, out))); diff != "" {
 				t.Errorf("variant %d (%s), GOMAXPROCS=%d: output differs from the examples' (-want +got):\n%s",
 					v, strings.Join(patterns, " "), procs, diff)
 			}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tinysystems/obsc/internal/treetest"
 )
 
 // killModule is a module with every kind of output; %[1]s is its name and
@@ -70,7 +72,7 @@ func TestKillBuild(t *testing.T) {
 		writeFile(t, filepath.Join(work, "ref-"+v, "README.md"), "not obsc's\n")
 		writeFile(t, filepath.Join(work, "ref-"+v, "svc-03", "notes.txt"), "not obsc's either\n")
 	}
-	oldTree, newTree := snapshotDir(t, filepath.Join(work, "ref-v1")), snapshotDir(t, filepath.Join(work, "ref-v2"))
+	oldTree, newTree := treetest.Snapshot(t, filepath.Join(work, "ref-v1")), treetest.Snapshot(t, filepath.Join(work, "ref-v2"))
 	if cmp.Equal(oldTree, newTree) {
 		t.Fatal("old and new trees are the same")
 	}
@@ -90,7 +92,7 @@ func TestKillBuild(t *testing.T) {
 			t.Fatalf("build: exit %d\n%s", code, stderr)
 		}
 		durations[slow] = time.Since(start)
-		if diff := cmp.Diff(newTree, snapshotDir(t, filepath.Join(parent, "out"))); diff != "" {
+		if diff := cmp.Diff(newTree, treetest.Snapshot(t, filepath.Join(parent, "out"))); diff != "" {
 			t.Fatalf("uninterrupted build differs from the new tree (-want +got):\n%s", diff)
 		}
 	}
@@ -132,7 +134,7 @@ func TestKillBuild(t *testing.T) {
 			t.Fatalf("run %d: obsc panicked:\n%s", i, stderr.String())
 		}
 
-		got := snapshotDir(t, out)
+		got := treetest.Snapshot(t, out)
 		state := ""
 		switch {
 		case cmp.Equal(got, oldTree):
@@ -159,7 +161,7 @@ func TestKillBuild(t *testing.T) {
 			if code, stderr := build(out, "v2"); code != 0 {
 				t.Fatalf("run %d: rebuild after SIGKILL: exit %d\n%s", i, code, stderr)
 			}
-			if diff := cmp.Diff(newTree, snapshotDir(t, out)); diff != "" {
+			if diff := cmp.Diff(newTree, treetest.Snapshot(t, out)); diff != "" {
 				t.Fatalf("run %d: rebuild after SIGKILL (-want +got):\n%s", i, diff)
 			}
 			if diff := cmp.Diff([]string{"out"}, listDir(t, parent)); diff != "" {

@@ -33,47 +33,6 @@ func obscExec(t *testing.T, dir string, env []string, args ...string) (int, stri
 	return code, stdout.String(), stderr.String()
 }
 
-// snapshotDir describes every entry below dir: file contents, "dir/" for
-// directories and "-> target" for symlinks. A missing dir is nil.
-func snapshotDir(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	if _, err := os.Lstat(dir); os.IsNotExist(err) {
-		return nil
-	}
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		switch {
-		case rel == ".":
-		case d.IsDir():
-			out[rel] = "dir/"
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = "-> " + target
-		case !d.Type().IsRegular():
-			out[rel] = "special " + d.Type().String()
-		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			out[rel] = string(data)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // listDir lists the names in dir.
 func listDir(t *testing.T, dir string) []string {
 	t.Helper()
