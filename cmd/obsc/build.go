@@ -18,7 +18,7 @@ func newBuildCmd(c *cli) *command {
 	fs := pflag.NewFlagSet("build", pflag.ContinueOnError)
 	out := fs.StringP("out", "o", "out", "output directory")
 	check := fs.Bool("check", false, "write nothing: diff the output directory against what would be written and exit 1 on drift")
-	cmd := &command{name: "build", args: "[-o DIR] [--check] [PATTERN...]", short: "compile modules and write their output to DIR (default ./out)", flags: fs}
+	cmd := &command{name: "build", args: "[-o DIR] [--check] [--cache DIR|off] [PATTERN...]", short: "compile modules and write their output to DIR (default ./out)", flags: fs}
 	cacheDir := fs.String("cache", "", "build cache directory, or \"off\" (default $OBSC_CACHE, else $XDG_CACHE_HOME/obsc)")
 	cmd.run = func(args []string) int {
 		// The tree is read first: the build cache takes unchanged

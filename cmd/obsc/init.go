@@ -17,7 +17,7 @@ var dns1123 = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 func newInitCmd(c *cli) *command {
 	flags := pflag.NewFlagSet("init", pflag.ContinueOnError)
 	namespace := flags.String("namespace", "default", "Kubernetes namespace of the module")
-	cmd := &command{name: "init", args: "NAME [DIR]", short: "scaffold a commented module.cue in DIR (default ./NAME)", flags: flags}
+	cmd := &command{name: "init", args: "NAME [DIR] [--namespace NS]", short: "scaffold a commented module.cue in DIR (default ./NAME)", flags: flags}
 	cmd.run = func(args []string) int {
 		if len(args) < 1 || len(args) > 2 {
 			return c.usageErr("init", "want NAME [DIR]")

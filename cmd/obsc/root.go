@@ -90,7 +90,7 @@ func (c *cli) usage(cmds []*command) {
 	var b strings.Builder
 	b.WriteString("obsc compiles module.cue monitoring specs into Prometheus rules, Grafana dashboards\nand Kubernetes scrape and probe configuration.\n\nusage:\n")
 	for _, cmd := range cmds {
-		fmt.Fprintf(&b, "  obsc %-40s %s\n", cmd.name+" "+cmd.args, cmd.short)
+		fmt.Fprintf(&b, "  obsc %s %s\n        %s\n", cmd.name, cmd.args, cmd.short)
 	}
 	b.WriteString("\nA PATTERN is a module directory, or DIR/... for every module directory below DIR (default ./...).\n")
 	fmt.Fprint(c.stderr, b.String())
