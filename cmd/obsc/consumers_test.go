@@ -47,7 +47,7 @@ func need(t *testing.T, bin string) string {
 	t.Helper()
 	path, err := exec.LookPath(bin)
 	if err != nil {
-		t.Skipf("%s is not installed (make test installs promtool and prometheus; kubectl comes with the machine image); skipping", bin)
+		t.Skipf("%s is not installed (kubectl comes with the machine image); skipping", bin)
 	}
 	return path
 }
@@ -64,15 +64,10 @@ func run(t *testing.T, dir, bin string, args ...string) string {
 }
 
 func TestGoldenPromtool(t *testing.T) {
-	promtool := need(t, "promtool")
+	promtest.Promtool(t)
 	for _, m := range goldenModules(t) {
 		t.Run(m, func(t *testing.T) {
-			dir := filepath.Join(goldenDir, m)
-			run(t, dir, promtool, "check", "rules", "rules.yaml")
-			out := run(t, dir, promtool, "test", "rules", "rules_test.yaml")
-			if !strings.Contains(out, "SUCCESS") {
-				t.Fatalf("promtool test rules did not succeed:\n%s", out)
-			}
+			promtest.CheckAndTestRules(t, filepath.Join(goldenDir, m), "rules.yaml", "rules_test.yaml")
 		})
 	}
 }

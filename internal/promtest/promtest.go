@@ -1,6 +1,6 @@
-// Package promtest starts a real Prometheus server for tests: the Debian
-// `prometheus` binary on a free 127.0.0.1 port with a temporary data
-// directory, stopped when the test ends.
+// Package promtest runs the real Prometheus tools in tests: a Prometheus
+// server (the Debian `prometheus` binary on a free 127.0.0.1 port with a
+// temporary data directory, stopped when the test ends) and promtool.
 package promtest
 
 import (
@@ -71,6 +71,41 @@ func Start(t testing.TB, ruleFiles map[string][]byte, extraConfig string) *Serve
 		_ = s.cmd.Wait()
 	})
 	return s
+}
+
+// Promtool returns the path of promtool. It skips the test when promtool
+// is not installed.
+func Promtool(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Skip("promtool is not installed (make test installs it: apt-get install prometheus); skipping")
+	}
+	return p
+}
+
+// RunPromtool runs promtool with args in dir and returns what it printed.
+// It fails the test when promtool exits with an error, and skips it when
+// promtool is not installed.
+func RunPromtool(t testing.TB, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(Promtool(t), args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("promtool %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
+	}
+	return string(out)
+}
+
+// CheckAndTestRules runs `promtool check rules rules` and `promtool test
+// rules tests` in dir: the rules must load and every unit test pass.
+func CheckAndTestRules(t testing.TB, dir, rules, tests string) {
+	t.Helper()
+	RunPromtool(t, dir, "check", "rules", rules)
+	if out := RunPromtool(t, dir, "test", "rules", tests); !strings.Contains(out, "SUCCESS") {
+		t.Errorf("promtool test rules %s did not report SUCCESS:\n%s", tests, out)
+	}
 }
 
 // FreePort returns a TCP port free on 127.0.0.1 right now.

@@ -23,6 +23,7 @@ func TestConfigMap(t *testing.T) {
 			m: seedModule(),
 			expLabels: map[string]string{
 				"grafana_dashboard":            "1",
+				"app.kubernetes.io/part-of":    "tinysystems", // the example's module.labels
 				"app.kubernetes.io/managed-by": "obsc",
 			},
 			expAnnotations: map[string]string{"grafana_folder": "TinySystems"},
@@ -184,6 +185,8 @@ func TestLogsSelector(t *testing.T) {
 			m: func() *ir.Module {
 				m := ordersModule()
 				m.Dashboard.Logs = &ir.Logs{Datasource: "loki"}
+				// The example selects on app; use a name Loki cannot take.
+				m.Scrape.Selector = map[string]string{"app.kubernetes.io/name": "orders"}
 				return m
 			}(),
 			exp: `{namespace="shop", app_kubernetes_io_name="orders"}`,
@@ -240,22 +243,25 @@ func TestLabelVars(t *testing.T) {
 			exp: []labelVar{{Label: "component", Values: []string{"http_server", "router"}}},
 		},
 		"Other modules filter by every declared value set": {
-			m: ordersModule(),
+			m: func() *ir.Module {
+				// The example's alert and SLO select errors on status; drop
+				// them so that every value set is a filter.
+				m := ordersModule()
+				m.Alerts, m.SLOs = nil, nil
+				return m
+			}(),
 			exp: []labelVar{
-				{Label: "region", Values: []string{"eu", "us"}},
-				{Label: "status", Values: []string{"success", "failed"}},
+				{Label: "payment_method", Values: []string{"card", "invoice", "wallet"}},
+				{Label: "status", Values: []string{"created", "paid", "failed"}},
 			},
 		},
 		"Labels that select errors are not filters": {
 			m: func() *ir.Module {
 				m := ordersModule()
-				m.Alerts = append(m.Alerts, &ir.Alert{
-					Name: "Failures", Kind: ir.AlertErrorRatio, Metric: "orders_created_total",
-					Errors: []ir.Matcher{{Label: "status", Values: []string{"failed"}}},
-				})
+				m.SLOs = nil // PaymentFailures alone selects errors on status
 				return m
 			}(),
-			exp: []labelVar{{Label: "region", Values: []string{"eu", "us"}}},
+			exp: []labelVar{{Label: "payment_method", Values: []string{"card", "invoice", "wallet"}}},
 		},
 	}
 	for name, tt := range tests {

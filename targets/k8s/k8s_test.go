@@ -155,6 +155,7 @@ func TestMonitor(t *testing.T) {
 	str := func(s string) *string { return &s }
 	seedLabels := map[string]string{
 		"app.kubernetes.io/managed-by": "obsc",
+		"app.kubernetes.io/part-of":    "tinysystems", // the example's module.labels
 	}
 	tests := map[string]struct {
 		module         *ir.Module
@@ -267,7 +268,7 @@ func TestPatches(t *testing.T) {
 			wantProbes: probes("http-module", "tinysystems", corev1.Container{
 				Name:           "module",
 				LivenessProbe:  &corev1.Probe{ProbeHandler: httpGet("/healthz", 8080), PeriodSeconds: 10, FailureThreshold: 3},
-				ReadinessProbe: &corev1.Probe{ProbeHandler: httpGet("/readyz", 8080), PeriodSeconds: 5},
+				ReadinessProbe: &corev1.Probe{ProbeHandler: httpGet("/readyz", 8080), PeriodSeconds: 5, FailureThreshold: 3},
 			}),
 		},
 		"A probes target and a startup probe with delay and timeout": {

@@ -14,6 +14,7 @@ import (
 	yamlv2 "go.yaml.in/yaml/v2"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/promtest"
 )
 
 // promJob is the part of Prometheus' ScrapeConfig the generated job uses,
@@ -188,10 +189,7 @@ func TestScrapeConfigNotAKustomizeResource(t *testing.T) {
 // interval and every relabel rule; the discovery block itself is decoded
 // strictly against Prometheus' field names in scrapeJobOf.
 func TestScrapeConfigPromtool(t *testing.T) {
-	promtool, err := exec.LookPath("promtool")
-	if err != nil {
-		t.Skip("promtool is not installed (apt-get install prometheus, or make tools); skipping the Prometheus parse of scrape-config.yaml")
-	}
+	promtool := promtest.Promtool(t)
 	check := func(t *testing.T, data []byte) (string, error) {
 		file := filepath.Join(t.TempDir(), "prometheus.yml")
 		if err := os.WriteFile(file, data, 0o644); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/promtest"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -303,40 +303,16 @@ func writeModule(t *testing.T, dir string, fs targets.FileSet, module string) st
 	return filepath.Join(dir, module)
 }
 
-func lookPromtool(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("promtool")
-	if err != nil {
-		t.Skip("promtool is not installed (apt-get install prometheus); skipping the promtool checks")
-	}
-	return p
-}
-
-func runPromtool(t *testing.T, promtool, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(promtool, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
 // TestPromtool runs `promtool check rules` and `promtool test rules` on the
 // rendered files: the rules load, and every generated unit test passes,
 // i.e. each alert fires and stays quiet where the spec says.
 func TestPromtool(t *testing.T) {
-	promtool := lookPromtool(t)
+	promtest.Promtool(t)
 	for _, m := range []*ir.Module{seedModule(), variantModule(), {Name: "empty", Namespace: "ns"}} {
 		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
 			dir := writeModule(t, t.TempDir(), mustRender(t, m), m.Name)
-			runPromtool(t, promtool, dir, "check", "rules", RulesFile)
-			out := runPromtool(t, promtool, dir, "test", "rules", RulesTestFile)
-			if !strings.Contains(out, "SUCCESS") {
-				t.Errorf("promtool test rules did not report SUCCESS:\n%s", out)
-			}
+			promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/promtest"
 )
 
 // rawModule has one raw SLO, as `obsc import sloth` writes for an SLI that
@@ -40,10 +41,6 @@ func TestRawSLI(t *testing.T) {
 	if !strings.Contains(rules, "> 0") {
 		t.Errorf("the total of a raw SLI is not filtered with > 0:\n%s", rules)
 	}
-	promtool := lookPromtool(t)
 	dir := writeModule(t, t.TempDir(), fs, m.Name)
-	runPromtool(t, promtool, dir, "check", "rules", RulesFile)
-	if out := runPromtool(t, promtool, dir, "test", "rules", RulesTestFile); !strings.Contains(out, "SUCCESS") {
-		t.Errorf("promtool test rules did not report SUCCESS:\n%s", out)
-	}
+	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/tinysystems/obsc/internal/promtest"
 )
 
 // The seed page's HighErrorRate, as its users run it today (metric renamed
@@ -61,7 +63,7 @@ func onePercent(string) int64 { return 1 }
 // only. The same 1% traffic fires the seed's own expression once per error
 // series, which is the bug obsc makes impossible.
 func TestSeedScenario(t *testing.T) {
-	promtool := lookPromtool(t)
+	promtest.Promtool(t)
 	m := seedModule()
 	dir := writeModule(t, t.TempDir(), mustRender(t, m), m.Name)
 	if err := os.WriteFile(filepath.Join(dir, "seed.yaml"), []byte(seedRules), 0o644); err != nil {
@@ -119,7 +121,7 @@ func TestSeedScenario(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		out := runPromtool(t, promtool, dir, "test", "rules", name)
+		out := promtest.RunPromtool(t, dir, "test", "rules", name)
 		if !strings.Contains(out, "SUCCESS") {
 			t.Errorf("promtool test rules %s did not report SUCCESS:\n%s", name, out)
 		}
