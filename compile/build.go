@@ -88,7 +88,7 @@ func (b *builder) k8sLabels(labels map[string]string, path ...any) {
 	for _, k := range ir.SortedKeys(labels) {
 		p := append(append([]any{}, path...), k)
 		if errs := validation.IsQualifiedName(k); len(errs) > 0 {
-			b.errorf(b.at(p...), "", "%q is not a valid Kubernetes label key: %s", k, firstSentence(errs[0]))
+			b.errorf(b.src.keyPos(p...), "", "%q is not a valid Kubernetes label key: %s", k, firstSentence(errs[0]))
 		}
 		if errs := validation.IsValidLabelValue(labels[k]); len(errs) > 0 {
 			b.errorf(b.at(p...), "", "%q is not a valid Kubernetes label value for %s: %s", labels[k], k, firstSentence(errs[0]))

@@ -162,7 +162,15 @@ type source struct {
 // pos returns the position of the value at path (strings are field names,
 // ints list indexes) as the user wrote it. For a field the user left to
 // its default, it returns the position of the nearest ancestor they wrote.
-func (s *source) pos(path ...any) ir.Pos {
+func (s *source) pos(path ...any) ir.Pos { return s.lookup(valuePos, path) }
+
+// keyPos is the position of the field name at path, for errors about a
+// key (a Kubernetes label key) rather than its value.
+func (s *source) keyPos(path ...any) ir.Pos {
+	return s.lookup(func(v cue.Value) ir.Pos { return toPos(v.Pos()) }, path)
+}
+
+func (s *source) lookup(at func(cue.Value) ir.Pos, path []any) ir.Pos {
 	sels := make([]cue.Selector, len(path))
 	for i, p := range path {
 		switch p := p.(type) {
@@ -177,7 +185,7 @@ func (s *source) pos(path ...any) ir.Pos {
 		if !v.Exists() {
 			continue
 		}
-		if p := valuePos(v); p.IsValid() {
+		if p := at(v); p.IsValid() {
 			return p
 		}
 	}
