@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/tinysystems/obsc/bench/corpus"
-	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/compiletest"
 	"github.com/tinysystems/obsc/targets"
 	"github.com/tinysystems/obsc/targets/grafana"
 	"github.com/tinysystems/obsc/targets/k8s"
@@ -25,15 +25,7 @@ func benchModule(b *testing.B) *ir.Module {
 	if err := corpus.Write(root, 1, false); err != nil {
 		b.Fatal(err)
 	}
-	c, err := compile.NewCompiler()
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, errs := c.Module(filepath.Join(root, "modules", corpus.Name(1)))
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
-	return m
+	return compiletest.Module(b, filepath.Join(root, "modules", corpus.Name(1)))
 }
 
 var renderers = map[string]func(*ir.Module) (targets.FileSet, error){

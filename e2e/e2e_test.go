@@ -26,8 +26,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"sigs.k8s.io/yaml"
 
-	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/compiletest"
 	"github.com/tinysystems/obsc/internal/promtest"
 	"github.com/tinysystems/obsc/targets/gogen"
 	"github.com/tinysystems/obsc/targets/grafana"
@@ -878,18 +878,7 @@ func get(u string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func compileModule(t *testing.T, dir string) *ir.Module {
-	t.Helper()
-	c, err := compile.NewCompiler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, errs := c.Module(dir)
-	if len(errs) > 0 {
-		t.Fatalf("compile %s: %v", dir, errs)
-	}
-	return m
-}
+func compileModule(t *testing.T, dir string) *ir.Module { return compiletest.Module(t, dir) }
 
 // buildDemo builds the demo into a temporary directory.
 func buildDemo(t *testing.T) string {

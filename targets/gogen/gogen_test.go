@@ -16,8 +16,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/compiletest"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -32,18 +32,7 @@ var examples = []struct {
 	{"../../examples/orders", "orders"},
 }
 
-func compileExample(t *testing.T, dir string) *ir.Module {
-	t.Helper()
-	c, err := compile.NewCompiler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, errs := c.Module(dir)
-	if len(errs) > 0 {
-		t.Fatalf("compile %s: %v", dir, errs)
-	}
-	return m
-}
+func compileExample(t *testing.T, dir string) *ir.Module { return compiletest.Module(t, dir) }
 
 func render(t *testing.T, m *ir.Module, pkg string) (string, []byte) {
 	t.Helper()

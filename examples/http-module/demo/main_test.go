@@ -8,8 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/examples/http-module/demo/metrics"
+	"github.com/tinysystems/obsc/internal/compiletest"
 	"github.com/tinysystems/obsc/targets/gogen"
 )
 
@@ -19,14 +19,7 @@ var update = flag.Bool("update", false, "rewrite metrics/ from ../module.cue")
 // go` writes for ../module.cue today; -update (make golden) rewrites it,
 // as `go generate` does.
 func TestGeneratedMetricsUpToDate(t *testing.T) {
-	c, err := compile.NewCompiler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, errs := c.Module("..")
-	if len(errs) > 0 {
-		t.Fatalf("compile ..: %v", errs)
-	}
+	m := compiletest.Module(t, "..")
 	fs, err := gogen.Render(m, "metrics")
 	if err != nil {
 		t.Fatal(err)
