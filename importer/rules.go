@@ -151,7 +151,7 @@ func rulesAlert(e *errs, m *Module, r node, teams map[string]bool) *Alert {
 		}
 		delete(lbls, ir.LabelTeam)
 	}
-	for _, k := range sortedKeys(lbls) {
+	for _, k := range ir.SortedKeys(lbls) {
 		switch k {
 		case ir.LabelModule, ir.LabelSLO, ir.LabelTier, "alertname":
 			a.Comments = append(a.Comments, fmt.Sprintf("Label %s=%q dropped: obsc sets %s itself.", k, lbls[k], k))
@@ -248,7 +248,7 @@ func recognizeRatio(m *Module, a *Alert, div *parser.BinaryExpr, above float64, 
 		}
 		a.Comments = append(a.Comments, fmt.Sprintf(
 			"Fixed: the input divided rate(%s{%s}) by rate(%s) series by series; one-to-one matching keeps %s, so each error series was divided by itself and the ratio always read 1. Both sides are now summed by (%s).",
-			ev.Name, strings.Join(matcherStrings(extra), ", "), ev.Name, strings.Join(sortedKeysSlice(errs), ", "), strings.Join(by, ", ")))
+			ev.Name, strings.Join(matcherStrings(extra), ", "), ev.Name, strings.Join(ir.SortedKeys(errs), ", "), strings.Join(by, ", ")))
 	}
 	for _, l := range by {
 		if _, isErr := errs[l]; isErr {
@@ -363,8 +363,6 @@ func matcherStrings(ms []*labels.Matcher) []string {
 	}
 	return out
 }
-
-func sortedKeysSlice(m map[string][]string) []string { return ir.SortedKeys(m) }
 
 func sameSet(a, b []string) bool {
 	if len(a) != len(b) {

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -123,7 +122,7 @@ func slothSLO(e *errs, m *Module, sn node, specLabels map[string]string, key fun
 		s.Comments = append(s.Comments, fmt.Sprintf("Sloth name %q.", raw))
 	}
 	s.Description = e.str(sn.get("description"), "description", false, sn)
-	sloLabels := merge(specLabels, e.strMap(sn.get("labels"), "labels"))
+	sloLabels := ir.MergeLabels(specLabels, e.strMap(sn.get("labels"), "labels"))
 
 	sli := sn.get("sli")
 	switch {
@@ -151,7 +150,7 @@ func slothSLO(e *errs, m *Module, sn node, specLabels map[string]string, key fun
 
 	al := sn.get("alerting")
 	if al.ok() {
-		base := &Tier{Labels: merge(sloLabels, e.strMap(al.get("labels"), "alerting.labels")), Annotations: e.strMap(al.get("annotations"), "alerting.annotations")}
+		base := &Tier{Labels: ir.MergeLabels(sloLabels, e.strMap(al.get("labels"), "alerting.labels")), Annotations: e.strMap(al.get("annotations"), "alerting.annotations")}
 		if n := e.str(al.get("name"), "alerting.name", false, al); n != "" {
 			base.Name = alertName(n)
 			if base.Name != n {
@@ -208,14 +207,14 @@ func slothTier(e *errs, s *SLO, base *Tier, tn node, tier string) (*Tier, bool) 
 		return nil, true
 	}
 	t := &Tier{Name: base.Name,
-		Labels:      merge(base.Labels, e.strMap(tn.get("labels"), tier+".labels")),
-		Annotations: merge(base.Annotations, e.strMap(tn.get("annotations"), tier+".annotations")),
+		Labels:      ir.MergeLabels(base.Labels, e.strMap(tn.get("labels"), tier+".labels")),
+		Annotations: ir.MergeLabels(base.Annotations, e.strMap(tn.get("annotations"), tier+".annotations")),
 	}
 	if sev, ok := t.Labels["severity"]; ok {
 		t.Severity = sev
 		delete(t.Labels, "severity")
 	}
-	for _, k := range sortedKeys(t.Labels) {
+	for _, k := range ir.SortedKeys(t.Labels) {
 		switch k {
 		case ir.LabelModule, ir.LabelSLO, ir.LabelTier, "alertname":
 			s.Comments = append(s.Comments, fmt.Sprintf("Label %s=%q of the %s alert dropped: obsc sets %s itself.", k, t.Labels[k], tier, k))
@@ -240,22 +239,3 @@ var slothLabelRefs = strings.NewReplacer(
 	"$labels.sloth_severity", "$labels.slo_tier",
 	"$labels.sloth_id", "$labels.slo",
 )
-
-func merge(ms ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range ms {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

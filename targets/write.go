@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/tinysystems/obsc/compile/ir"
 )
 
 // A Change is one difference between a FileSet and the tree on disk.
@@ -43,7 +45,7 @@ func (t *Tree) owned(d string) bool {
 }
 
 // ForeignPaths lists the files obsc leaves alone, sorted.
-func (t *Tree) ForeignPaths() []string { return sortedKeys(t.Foreign) }
+func (t *Tree) ForeignPaths() []string { return ir.SortedKeys(t.Foreign) }
 
 // ReadTree scans dir. Top-level files and the files of every top-level
 // directory are read; a file counts as obsc's when IsGenerated says so.
@@ -124,22 +126,13 @@ func compare(t *Tree, fs FileSet, diffs bool) []Change {
 			out = append(out, Change{Path: p, Kind: "changed", Diff: unified(p, old, fs[p])})
 		}
 	}
-	for _, p := range sortedKeys(t.Generated) {
+	for _, p := range ir.SortedKeys(t.Generated) {
 		if _, ok := fs[p]; !ok {
 			out = append(out, Change{Path: p, Kind: "stale", Diff: unified(p, t.Generated[p], nil)})
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func unified(p string, a, b []byte) string {

@@ -215,3 +215,32 @@ func LESpellings(le string) []string {
 	}
 	return []string{le, le + ".0"}
 }
+
+// The label every Kubernetes object obsc generates carries.
+const (
+	LabelManagedBy = "app.kubernetes.io/managed-by"
+	ManagedBy      = "obsc"
+)
+
+// ObjectLabels are the metadata labels of a generated Kubernetes object:
+// module.labels, then extra (kubernetes.ruleLabels, monitorLabels or
+// dashboardLabels, which the operator's or the sidecar's selectors key
+// on) winning over them, and managed-by obsc, which states a fact and
+// always wins. Every target labels its objects through this one rule.
+func (m *Module) ObjectLabelsWith(extra map[string]string) map[string]string {
+	out := MergeLabels(m.ObjectLabels, extra)
+	out[LabelManagedBy] = ManagedBy
+	return out
+}
+
+// MergeLabels returns a new map holding every label set in order, later
+// sets winning.
+func MergeLabels(sets ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, s := range sets {
+		for k, v := range s {
+			out[k] = v
+		}
+	}
+	return out
+}

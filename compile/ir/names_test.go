@@ -121,3 +121,15 @@ func TestLESpellings(t *testing.T) {
 		}
 	}
 }
+
+func TestObjectLabelsWith(t *testing.T) {
+	m := &Module{ObjectLabels: map[string]string{"team": "a", "tier": "web", LabelManagedBy: "helm"}}
+	got := m.ObjectLabelsWith(map[string]string{"team": "b", "release": "kps"})
+	exp := map[string]string{"team": "b", "tier": "web", "release": "kps", LabelManagedBy: "obsc"}
+	if diff := cmp.Diff(exp, got); diff != "" {
+		t.Errorf("ObjectLabelsWith() mismatch (-want +got):\n%s", diff)
+	}
+	if m.ObjectLabels[LabelManagedBy] != "helm" {
+		t.Error("ObjectLabelsWith changed the module's own labels")
+	}
+}

@@ -34,14 +34,9 @@ const (
 	ConfigMapFile = "dashboard-configmap.yaml"
 )
 
-// Sidecar conventions (kube-prometheus-stack's Grafana chart): the
-// annotation naming the folder a dashboard goes to, and the label that
-// marks obsc's objects.
-const (
-	folderAnnotation = "grafana_folder"
-	managedByLabel   = "app.kubernetes.io/managed-by"
-	managedByValue   = "obsc"
-)
+// folderAnnotation names the folder a dashboard goes to (the sidecar
+// convention of kube-prometheus-stack's Grafana chart).
+const folderAnnotation = "grafana_folder"
 
 // Default time range of the dashboard.
 const (
@@ -336,14 +331,7 @@ func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
 // selector), the module's object labels and managed-by obsc, and placed in
 // Dashboard.Folder through the sidecar's folder annotation.
 func configMap(m *ir.Module, data []byte) ([]byte, error) {
-	lbls := map[string]string{}
-	for k, v := range m.ObjectLabels {
-		lbls[k] = v
-	}
-	for k, v := range m.Kubernetes.DashboardLabels {
-		lbls[k] = v
-	}
-	lbls[managedByLabel] = managedByValue
+	lbls := m.ObjectLabelsWith(m.Kubernetes.DashboardLabels)
 	var annotations map[string]string
 	if m.Dashboard.Folder != "" {
 		annotations = map[string]string{folderAnnotation: m.Dashboard.Folder}

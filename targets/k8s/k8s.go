@@ -93,12 +93,6 @@ const (
 	FileDashboardConfigMap = "dashboard-configmap.yaml"
 )
 
-// LabelManagedBy is set to ManagedBy on every object this target owns.
-const (
-	LabelManagedBy = "app.kubernetes.io/managed-by"
-	ManagedBy      = "obsc"
-)
-
 // rootSource names the source of the top-level kustomization in its header.
 const rootSource = "all modules"
 
@@ -189,20 +183,4 @@ func checkModule(m *ir.Module) error {
 		return fmt.Errorf("internal error: module %s has no target deployment or container", m.Name)
 	}
 	return nil
-}
-
-// objectLabels are the metadata labels of the objects this target owns:
-// module.labels, then extra (e.g. kubernetes.monitorLabels) winning over
-// them, and managed-by obsc, which states a fact and always wins. The
-// grafana target labels its ConfigMap the same way.
-func objectLabels(m *ir.Module, extra map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range m.ObjectLabels {
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
-	out[LabelManagedBy] = ManagedBy
-	return out
 }

@@ -58,7 +58,7 @@ func monitorMeta(m *ir.Module) metav1.ObjectMeta {
 	return metav1.ObjectMeta{
 		Name:      m.Name,
 		Namespace: m.Namespace,
-		Labels:    objectLabels(m, m.Kubernetes.MonitorLabels),
+		Labels:    m.ObjectLabelsWith(m.Kubernetes.MonitorLabels),
 	}
 }
 

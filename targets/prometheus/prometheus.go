@@ -37,9 +37,6 @@ const (
 	RulesTestFile      = "rules_test.yaml"
 )
 
-// ManagedByLabel marks the Kubernetes objects obsc owns.
-const ManagedByLabel = "app.kubernetes.io/managed-by"
-
 // ruleFile is the document of a plain Prometheus rule file. It reuses the
 // operator's RuleGroup so the rule file and the PrometheusRule hold the very
 // same values; the operator types carry the json tags sigs.k8s.io/yaml reads.
@@ -103,14 +100,7 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 // selector usually keys on these), then the managed-by label, which always
 // wins because it is how obsc recognises its objects.
 func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *monitoringv1.PrometheusRule {
-	labels := map[string]string{}
-	for k, v := range m.ObjectLabels {
-		labels[k] = v
-	}
-	for k, v := range m.Kubernetes.RuleLabels {
-		labels[k] = v
-	}
-	labels[ManagedByLabel] = "obsc"
+	labels := m.ObjectLabelsWith(m.Kubernetes.RuleLabels)
 	return &monitoringv1.PrometheusRule{
 		TypeMeta: metav1.TypeMeta{
 			APIVersion: monitoringv1.SchemeGroupVersion.String(),

@@ -153,7 +153,7 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 			if !v.fires {
 				continue
 			}
-			outLabels := merge(sloLabels(g.m, s), map[string]string{prommodel.MetricNameLabel: ir.SLIErrorRecord(v.long)})
+			outLabels := ir.MergeLabels(sloLabels(g.m, s), map[string]string{prommodel.MetricNameLabel: ir.SLIErrorRecord(v.long)})
 			exp, ok := expected(t.tier.Name, outLabels, sloAlertLabels(g.m, s, t), sloAlertAnnotations(g.m, s, t), v.value, at)
 			if !ok {
 				return nil, false
@@ -306,7 +306,7 @@ func (g *testGen) recordSelector(s *ir.SLO, record string) string {
 
 // recordSample expects one exact sample of an SLO recording rule.
 func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
-	l := merge(sloLabels(g.m, s), extra, map[string]string{prommodel.MetricNameLabel: record})
+	l := ir.MergeLabels(sloLabels(g.m, s), extra, map[string]string{prommodel.MetricNameLabel: record})
 	return newExprTest(at, g.recordSelector(s, record), []expSample{{Labels: seriesText("", l), Value: want}})
 }
 
@@ -315,7 +315,7 @@ func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, extra
 func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
 	tol := 1e-9 * math.Max(1, math.Abs(want))
 	expr := fmt.Sprintf("abs(%s - %s) < bool %s", g.recordSelector(s, record), num(want), num(tol))
-	l := merge(sloLabels(g.m, s), extra)
+	l := ir.MergeLabels(sloLabels(g.m, s), extra)
 	return newExprTest(at, expr, []expSample{{Labels: seriesText("", l), Value: 1}})
 }
 

@@ -308,16 +308,6 @@ func (g *testGen) byLabels(by []string, i int) map[string]string {
 	return l
 }
 
-func merge(ms ...map[string]string) map[string]string {
-	out := map[string]string{}
-	for _, m := range ms {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
-}
-
 // ---- expected alerts ----
 
 // expected is an alert as promtool will see it: labels and annotations
@@ -419,7 +409,7 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 					if isBad {
 						inc = b * 60
 					}
-					l := g.seriesLabels(a.Metric, merge(g.byLabels(a.By, gi), g.errorLabels(a.Errors, isBad)), r)
+					l := g.seriesLabels(a.Metric, ir.MergeLabels(g.byLabels(a.By, gi), g.errorLabels(a.Errors, isBad)), r)
 					out = append(out, inputSeries{Series: seriesText(a.Metric, l), Values: counterValues(constant(minutes, inc))})
 				}
 			}
@@ -543,7 +533,7 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 					if i >= bucket[gi] {
 						inc = quantilePerPod
 					}
-					l := g.seriesLabels(a.Metric, merge(g.byLabels(a.By, gi), map[string]string{"le": le}), r)
+					l := g.seriesLabels(a.Metric, ir.MergeLabels(g.byLabels(a.By, gi), map[string]string{"le": le}), r)
 					out = append(out, inputSeries{Series: seriesText(a.Metric+"_bucket", l), Values: counterValues(constant(minutes, inc))})
 				}
 			}
