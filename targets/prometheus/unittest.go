@@ -441,12 +441,8 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 		value := float64(replicas*fire) / float64(replicas*perSec)
 		exp, ok := expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
 		if ok {
-			name := "fires"
-			if len(a.By) > 0 {
-				name = fmt.Sprintf("fires for %s only", seriesText("", g.byLabels(a.By, 0)))
-			}
 			tg := testGroup{
-				Name: a.Name + ": " + name, Interval: ir.FormatDuration(testInterval),
+				Name: a.Name + ": " + g.fireName(a), Interval: ir.FormatDuration(testInterval),
 				InputSeries:    input(bad, perSec),
 				AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, []expAlert{exp})},
 			}
@@ -547,12 +543,8 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 		value := bucketQuantile(a.Q, bounds, fireJ, total)
 		exp, ok := expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
 		if ok {
-			name := "fires"
-			if len(a.By) > 0 {
-				name = fmt.Sprintf("fires for %s only", seriesText("", g.byLabels(a.By, 0)))
-			}
 			tg := testGroup{
-				Name: a.Name + ": " + name, Interval: ir.FormatDuration(testInterval),
+				Name: a.Name + ": " + g.fireName(a), Interval: ir.FormatDuration(testInterval),
 				InputSeries:    input(bucket),
 				AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, []expAlert{exp})},
 			}
@@ -615,4 +607,13 @@ func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 		InputSeries:    []inputSeries{},
 		AlertRuleTests: []alertTest{newAlertTest(at, a.Name, nil)},
 	}}, nil
+}
+
+// fireName names the test in which a threshold alert fires: for the one
+// group of its `by` labels that crosses the threshold, when it has any.
+func (g *testGen) fireName(a *ir.Alert) string {
+	if len(a.By) == 0 {
+		return "fires"
+	}
+	return fmt.Sprintf("fires for %s only", seriesText("", g.byLabels(a.By, 0)))
 }
