@@ -1,7 +1,6 @@
 package targets
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,15 +9,17 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
-// ErrInterrupted is returned by Replace when its context is cancelled
+// ErrInterrupted is returned when the context of an Output is cancelled
 // before the new tree is in place; the output directory is then unchanged.
 var ErrInterrupted = errors.New("interrupted; nothing written")
 
-// A Result says what Replace did.
+// A Result says what Commit did.
 type Result struct {
 	Changes []Change // what differed, in path order; empty when nothing was written
 	// InPlace is why the tree was written file by file instead of swapped
@@ -26,164 +27,548 @@ type Result struct {
 	InPlace string
 }
 
-// writeDelay slows every file Replace stages, so tests can interrupt a
+// writeDelay slows every file an Output stages, so tests can interrupt a
 // build in the middle of its write phase. Set only by the
 // OBSC_TEST_WRITE_DELAY environment variable (a Go duration).
 var writeDelay, _ = time.ParseDuration(os.Getenv("OBSC_TEST_WRITE_DELAY"))
 
-// Replace makes dir hold exactly fs among obsc's files, all at once.
+// An Output makes an output directory hold exactly the files added to it
+// among obsc's files, all at once.
 //
-// The new tree is staged in a temporary directory beside dir (same parent,
-// so the same filesystem): the files of fs, plus every entry of the old
-// tree that is not obsc's (foreign files are hard-linked, or copied when
-// they cannot be, symlinks recreated, foreign directories rebuilt).
-// Generated files fs no longer has are simply not carried over, and
-// neither are directories left with nothing in them. The staged tree then
-// replaces dir in one step: on Linux renameat2(RENAME_EXCHANGE) swaps the
-// two directories atomically and the old tree is removed; elsewhere dir is
-// renamed away and the staged tree renamed in (a crash between the two
-// renames is repaired by the next run). A reader, or an interrupted build,
-// sees the old tree or the new one, never a mix.
+// Files are added as they are rendered (Add, Keep, safe for concurrent
+// use), and every file that differs from the tree on disk is written at
+// once into a staging directory beside the output (same parent, so the
+// same filesystem); nothing is held in memory. Commit then puts the new
+// tree in place in one step:
 //
-// When dir is a symlink, the directory it points to is replaced and the
-// link kept. When dir cannot be swapped — it is the working directory or
-// one of its parents, or a mount point — the files are written in place
-// one by one (each file atomically, the tree not) as Write does, and
-// Result.InPlace says why.
+//   - when every change is inside one top-level entry of the output (one
+//     module's directory, or the top-level kustomization.yaml), that
+//     entry alone is completed in staging (unchanged files hard-linked,
+//     foreign files carried) and swapped with renameat2(RENAME_EXCHANGE):
+//     the rest of the tree is not touched, so a rebuild after editing one
+//     module does work proportional to that module;
+//   - otherwise the whole tree is completed in staging — unchanged files
+//     hard-linked, every entry of the old tree that is not obsc's carried
+//     over (foreign files hard-linked or copied, symlinks recreated,
+//     foreign directories rebuilt), stale generated files and directories
+//     left with nothing in them dropped — and swapped with the output
+//     directory: on Linux with renameat2(RENAME_EXCHANGE); elsewhere the
+//     output is renamed away and the staged tree renamed in (a crash
+//     between the two renames is repaired by the next run).
 //
-// When nothing differs nothing is written, not even the temporary
-// directory. When ctx is cancelled before the swap, the temporary
-// directory is removed and Replace returns ErrInterrupted.
+// Either way a reader, or an interrupted build, sees the old tree or the
+// new one, never a mix. When the output is a symlink, the directory it
+// points to is replaced and the link kept. When it cannot be swapped — it
+// is the working directory or one of its parents, or a mount point — the
+// staged files are copied in place one by one (each file atomically, the
+// tree not) and Result.InPlace says why.
+//
+// When nothing differs nothing is written, not even the staging
+// directory. When the context is cancelled, or the build fails, before
+// Commit, Close removes the staging directory and the output is as it
+// was.
+type Output struct {
+	ctx          context.Context
+	dir          string // as given, for messages
+	target       string // the directory replaced: dir with symlinks resolved, absolute
+	parent, base string
+	inPlace      string
+	restored     bool
+	tree         *Tree
+	unlock       func()
+	staging      string   // "" until the first file is staged
+	made         sync.Map // directories made in staging
+	stagingErr   error
+	mu           sync.Mutex
+	files        map[string]outFile
+	committed    bool
+	touchedAll   bool   // Commit rewrote or relinked every file
+	touchedEntry string // the one top-level entry Commit swapped
+}
+
+type outFile struct {
+	digest  Digest
+	changed bool // differs from the tree: written to staging
+}
+
+// Replace makes dir hold exactly files among obsc's files, all at once:
+// Open, Add of files and Commit (see Output), with t the tree already
+// read from dir.
 func Replace(ctx context.Context, dir string, files FileSet, t *Tree) (*Result, error) {
-	if err := t.conflicts(dir, files); err != nil {
+	o, err := open(ctx, dir)
+	if err != nil {
 		return nil, err
 	}
-	res := &Result{Changes: compare(t, files, false)}
+	defer o.Close()
+	o.tree = t
+	if o.restored {
+		// t described no tree; the old one is back, so judge against it.
+		if _, err := o.Scan(nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := o.Add(files); err != nil {
+		return nil, err
+	}
+	return o.Commit()
+}
+
+// Open prepares to replace dir: it takes the lock beside it, so two obsc
+// runs never write the same output at once, and repairs what a killed run
+// left behind. Scan the tree with Output.Scan next.
+func Open(ctx context.Context, dir string) (*Output, error) { return open(ctx, dir) }
+
+func open(ctx context.Context, dir string) (*Output, error) {
 	target, err := resolveDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	parent, base := filepath.Dir(target), filepath.Base(target)
-	if len(res.Changes) == 0 {
-		// Nothing to write; but a run killed after its swap may have left
-		// the old tree beside this one.
-		if _, err := os.Stat(parent); err != nil {
-			return res, nil
-		}
-		unlock, err := lockDir(parent)
-		if err != nil {
+	o := &Output{ctx: ctx, dir: dir, target: target, parent: filepath.Dir(target), base: filepath.Base(target),
+		inPlace: unswappable(target), files: map[string]outFile{}, tree: NewTree()}
+	if _, err := os.Stat(o.parent); err == nil {
+		if err := o.lock(); err != nil {
 			return nil, err
 		}
-		defer unlock()
-		_, err = recoverLeftovers(parent, base)
-		return res, err
 	}
-	if why := unswappable(target); why != "" {
-		res.InPlace = why
-		_, err := Write(dir, files, t)
-		return res, err
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	unlock, err := lockDir(parent)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	restored, err := recoverLeftovers(parent, base)
-	if err != nil {
-		return nil, err
-	}
-	if restored {
-		// t described no tree; the old one is back, so judge against it.
-		if t, err = ReadTree(target); err != nil {
-			return nil, err
-		}
-		if err := t.conflicts(dir, files); err != nil {
-			return nil, err
-		}
-		res.Changes = compare(t, files, false)
-	}
-
-	staging, err := os.MkdirTemp(parent, stagingPrefix(base))
-	if err != nil {
-		return nil, err
-	}
-	swapped := false
-	defer func() {
-		if !swapped {
-			os.RemoveAll(staging)
-		}
-	}()
-	mode := fs.FileMode(0o755)
-	if info, err := os.Stat(target); err == nil {
-		mode = info.Mode().Perm()
-	}
-	if err := os.Chmod(staging, mode); err != nil {
-		return nil, err
-	}
-	for _, p := range files.Paths() {
-		if err := ctx.Err(); err != nil {
-			return nil, ErrInterrupted
-		}
-		if !linkUnchanged(target, staging, p, files[p], t) {
-			if err := stageFile(staging, p, files[p]); err != nil {
-				return nil, err
-			}
-		}
-		if writeDelay > 0 {
-			time.Sleep(writeDelay)
-		}
-	}
-	if err := carryForeign(ctx, target, staging, files, t); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, ErrInterrupted
-	}
-
-	if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
-		// Nothing to swap with: a rename makes the whole tree appear at once.
-		if err := os.Rename(staging, target); err != nil {
-			return nil, err
-		}
-		swapped = true
-		return res, nil
-	}
-	old, err := exchange(staging, target)
-	if errors.Is(err, errNotSwappable) {
-		res.InPlace = fmt.Sprintf("%s cannot be renamed (a mount point?)", dir)
-		_, err := Write(dir, files, t)
-		return res, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	swapped = true
-	// old holds the previous tree now; removing it is housekeeping, and a
-	// failure here (or a kill) leaves garbage the next run removes.
-	os.RemoveAll(old)
-	return res, nil
+	return o, nil
 }
 
-// conflicts refuses, before anything is written, to overwrite a file or
-// directory that is not obsc's.
-func (t *Tree) conflicts(dir string, fs FileSet) error {
-	for _, p := range fs.Paths() {
-		if data, foreign := t.Foreign[p]; foreign && (data == nil || !t.owned(path.Dir(p))) {
-			return fmt.Errorf("%s exists and was not written by obsc (no %q header); move it away or delete it", filepath.Join(dir, filepath.FromSlash(p)), Header)
+// lock takes the lock on the parent directory, creating it, and cleans
+// up after a killed run.
+func (o *Output) lock() error {
+	if o.unlock != nil {
+		return nil
+	}
+	if err := os.MkdirAll(o.parent, 0o755); err != nil {
+		return err
+	}
+	unlock, err := lockDir(o.parent)
+	if err != nil {
+		return err
+	}
+	o.unlock = unlock
+	o.restored, err = recoverLeftovers(o.parent, o.base)
+	return err
+}
+
+// Scan reads the output directory as it is now (see Scan) and returns
+// it; the files added next are judged against it.
+func (o *Output) Scan(prev *State) (*Tree, error) {
+	t, err := Scan(o.dir, prev)
+	if err != nil {
+		return nil, err
+	}
+	o.tree = t
+	return t, nil
+}
+
+// Add adds the files of fs, writing those that differ from the tree into
+// staging. It fails, before writing anything of fs, on a path that is not
+// obsc's to write, and fails on a path added twice.
+func (o *Output) Add(fs FileSet) error {
+	paths := fs.Paths()
+	for _, p := range paths {
+		if err := o.tree.conflict(o.dir, p); err != nil {
+			return err
 		}
-		if d := path.Dir(p); d != "." {
-			if _, foreign := t.Foreign[d]; foreign {
-				return fmt.Errorf("%s exists and is not a directory obsc owns", filepath.Join(dir, filepath.FromSlash(d)))
+	}
+	for _, p := range paths {
+		if o.ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		data := fs[p]
+		d := Sum(data)
+		changed := o.tree.differs(p, d)
+		if err := o.record(p, outFile{digest: d, changed: changed}); err != nil {
+			return err
+		}
+		if changed {
+			if err := o.stage(p, data); err != nil {
+				return err
 			}
-		}
-		if t.Dirs[p] {
-			return fmt.Errorf("%s is a directory, where obsc writes a file; move it away", filepath.Join(dir, filepath.FromSlash(p)))
 		}
 	}
 	return nil
+}
+
+// Keep adds a file the tree already holds with digest d (a module the
+// build cache knows): it is carried into the new tree unread.
+func (o *Output) Keep(p string, d Digest) error {
+	if err := checkPath(p); err != nil {
+		return err
+	}
+	if o.tree.differs(p, d) {
+		return fmt.Errorf("internal error: %s kept but not in the tree as recorded", p)
+	}
+	return o.record(p, outFile{digest: d})
+}
+
+// Len is the number of files added.
+func (o *Output) Len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.files)
+}
+
+func (o *Output) record(p string, f outFile) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, dup := o.files[p]; dup {
+		return fmt.Errorf("internal error: %s generated twice", p)
+	}
+	o.files[p] = f
+	return nil
+}
+
+// stage writes data at p in the staging directory, creating it first.
+func (o *Output) stage(p string, data []byte) error {
+	staging, err := o.stagingDir()
+	if err != nil {
+		return err
+	}
+	if writeDelay > 0 {
+		time.Sleep(writeDelay)
+	}
+	if d := path.Dir(p); d != "." {
+		if _, made := o.made.Load(d); !made {
+			if err := mkdirBelow(staging, d, nil); err != nil {
+				return err
+			}
+			o.made.Store(d, true)
+		}
+	}
+	return createFile(filepath.Join(staging, filepath.FromSlash(p)), data)
+}
+
+func (o *Output) stagingDir() (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.staging != "" || o.stagingErr != nil {
+		return o.staging, o.stagingErr
+	}
+	o.staging, o.stagingErr = o.makeStaging()
+	return o.staging, o.stagingErr
+}
+
+func (o *Output) makeStaging() (string, error) {
+	if err := o.lock(); err != nil {
+		return "", err
+	}
+	staging, err := os.MkdirTemp(o.parent, stagingPrefix(o.base))
+	if err != nil {
+		return "", err
+	}
+	mode := fs.FileMode(0o755)
+	if info, err := os.Stat(o.target); err == nil {
+		mode = info.Mode().Perm()
+	}
+	if err := os.Chmod(staging, mode); err != nil {
+		os.RemoveAll(staging)
+		return "", err
+	}
+	return staging, nil
+}
+
+// Close removes the staging directory unless Commit put it in place, and
+// releases the lock. It is safe to call more than once.
+func (o *Output) Close() {
+	if o.staging != "" && !o.committed {
+		os.RemoveAll(o.staging)
+		o.staging = ""
+	}
+	if o.unlock != nil {
+		o.unlock()
+		o.unlock = nil
+	}
+}
+
+// changes lists what differs, in path order.
+func (o *Output) changes() []Change {
+	var out []Change
+	for p, f := range o.files {
+		switch {
+		case !f.changed:
+		case o.tree.has(p):
+			out = append(out, Change{Path: p, Kind: "changed"})
+		default:
+			out = append(out, Change{Path: p, Kind: "missing"})
+		}
+	}
+	for p := range o.tree.Generated {
+		if _, ok := o.files[p]; !ok {
+			out = append(out, Change{Path: p, Kind: "stale"})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// topEntry is the top-level entry of the output p lies in.
+func topEntry(p string) string {
+	top, _, _ := strings.Cut(p, "/")
+	return top
+}
+
+// Commit puts the new tree in place (see Output) and says what changed.
+func (o *Output) Commit() (*Result, error) {
+	if o.ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
+	if o.stagingErr != nil {
+		return nil, o.stagingErr
+	}
+	res := &Result{Changes: o.changes()}
+	if len(res.Changes) == 0 {
+		return res, nil
+	}
+	if _, err := o.stagingDir(); err != nil {
+		return nil, err
+	}
+	if o.inPlace != "" {
+		res.InPlace = o.inPlace
+		return res, o.copyInPlace(res.Changes)
+	}
+	entries := map[string]bool{}
+	for _, c := range res.Changes {
+		entries[topEntry(c.Path)] = true
+	}
+	if len(entries) == 1 && o.tree.root != "" {
+		for e := range entries {
+			done, err := o.swapEntry(e)
+			if done || err != nil {
+				return res, err
+			}
+		}
+	}
+	why, err := o.swapAll()
+	if why != "" {
+		res.InPlace = why
+		return res, o.copyInPlace(res.Changes)
+	}
+	return res, err
+}
+
+// complete links into staging the unchanged files below entry ("" for
+// all) and carries the foreign entries there.
+func (o *Output) complete(entry string) error {
+	var unchanged []string
+	for p, f := range o.files {
+		if !f.changed && (entry == "" || topEntry(p) == entry) {
+			unchanged = append(unchanged, p)
+		}
+	}
+	sort.Strings(unchanged)
+	errs := make([]error, len(unchanged))
+	parallelIO(len(unchanged), func(i int) {
+		if o.ctx.Err() != nil {
+			errs[i] = ErrInterrupted
+			return
+		}
+		errs[i] = o.linkUnchanged(unchanged[i])
+	})
+	if err := errors.Join(errs...); err != nil {
+		if o.ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return err
+	}
+	return o.carryForeign(entry)
+}
+
+// linkUnchanged stages p as a hard link to the old tree's file, which
+// holds what p must hold. A file whose mode is not what stageFile gives
+// (someone chmod-ed it), or that cannot be linked, is copied instead.
+func (o *Output) linkUnchanged(p string) error {
+	src := filepath.Join(o.target, filepath.FromSlash(p))
+	dst := filepath.Join(o.staging, filepath.FromSlash(p))
+	if d := path.Dir(p); d != "." {
+		if err := mkdirBelow(o.staging, d, nil); err != nil {
+			return err
+		}
+	}
+	if writeDelay > 0 {
+		time.Sleep(writeDelay)
+	}
+	if info, err := os.Lstat(src); err == nil && info.Mode().IsRegular() && info.Mode().Perm() == 0o644 {
+		if err := os.Link(src, dst); err == nil || errors.Is(err, fs.ErrExist) {
+			return nil
+		}
+	}
+	data, err := o.tree.Content(p)
+	if err != nil {
+		return err
+	}
+	err = stageFile(o.staging, p, data)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	return err
+}
+
+// swapEntry swaps the one top-level entry that changed. It reports false
+// when the filesystem cannot exchange it atomically; the caller then
+// swaps the whole tree (what is staged so far stays useful).
+func (o *Output) swapEntry(entry string) (bool, error) {
+	if err := o.complete(entry); err != nil {
+		return false, err
+	}
+	if o.ctx.Err() != nil {
+		return false, ErrInterrupted
+	}
+	staged := filepath.Join(o.staging, entry)
+	old := filepath.Join(o.target, entry)
+	_, serr := os.Lstat(staged)
+	_, oerr := os.Lstat(old)
+	var err error
+	switch {
+	case serr == nil && oerr == nil:
+		err = exchangeEntry(staged, old)
+		if errors.Is(err, errNotSwappable) {
+			return false, nil
+		}
+	case serr == nil:
+		err = os.Rename(staged, old) // a new entry appears whole
+	case oerr == nil:
+		err = os.Rename(old, staged) // a removed entry disappears whole
+	}
+	if err != nil {
+		return false, err
+	}
+	o.committed = true
+	o.touchedEntry = entry
+	os.RemoveAll(o.staging) // now the old entry: housekeeping
+	o.staging = ""
+	return true, nil
+}
+
+// swapAll swaps the whole tree. It returns a reason, and no error, when
+// the output cannot be renamed and must be written in place.
+func (o *Output) swapAll() (string, error) {
+	if err := o.complete(""); err != nil {
+		return "", err
+	}
+	if o.ctx.Err() != nil {
+		return "", ErrInterrupted
+	}
+	o.touchedAll = true
+	if _, err := os.Lstat(o.target); errors.Is(err, os.ErrNotExist) {
+		// Nothing to swap with: a rename makes the whole tree appear at once.
+		if err := os.Rename(o.staging, o.target); err != nil {
+			return "", err
+		}
+		o.committed, o.staging = true, ""
+		return "", nil
+	}
+	old, err := exchange(o.staging, o.target)
+	if errors.Is(err, errNotSwappable) {
+		return fmt.Sprintf("%s cannot be renamed (a mount point?)", o.dir), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	o.committed, o.staging = true, ""
+	// old holds the previous tree now; removing it is housekeeping, and a
+	// failure here (or a kill) leaves garbage the next run removes.
+	os.RemoveAll(old)
+	return "", nil
+}
+
+// copyInPlace writes the changes into the output file by file, each
+// atomically, from staging.
+func (o *Output) copyInPlace(changes []Change) error {
+	o.touchedAll = true
+	for _, c := range changes {
+		full := filepath.Join(o.target, filepath.FromSlash(c.Path))
+		switch c.Kind {
+		case "missing", "changed":
+			data, err := os.ReadFile(filepath.Join(o.staging, filepath.FromSlash(c.Path)))
+			if err != nil {
+				return err
+			}
+			if err := writeAtomic(full, data); err != nil {
+				return err
+			}
+		case "stale":
+			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			_ = os.Remove(filepath.Dir(full)) // only succeeds when empty
+		}
+	}
+	return nil
+}
+
+// State returns the State of the output after Commit: the Stat of every
+// file it holds now. Files Commit did not touch keep what Scan saw.
+func (o *Output) State() *State {
+	s := &State{Files: map[string]StateFile{}}
+	paths := make([]string, 0, len(o.files))
+	for p := range o.files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	stats := make([]Stat, len(paths))
+	ok := make([]bool, len(paths))
+	parallelIO(len(paths), func(i int) {
+		p := paths[i]
+		touched := o.touchedAll || o.files[p].changed || topEntry(p) == o.touchedEntry
+		if st, seen := o.tree.stats[p]; seen && !touched {
+			stats[i], ok[i] = st, true
+			return
+		}
+		if info, err := os.Lstat(filepath.Join(o.target, filepath.FromSlash(p))); err == nil {
+			stats[i], ok[i] = statOf(info), true
+		}
+	})
+	for i, p := range paths {
+		if ok[i] {
+			s.Files[p] = StateFile{Stat: stats[i], Digest: o.files[p].digest}
+		}
+	}
+	return s
+}
+
+// conflict refuses, before anything is written, to overwrite a file or
+// directory that is not obsc's.
+func (t *Tree) conflict(dir, p string) error {
+	if data, foreign := t.Foreign[p]; foreign && (data == nil || !t.owned[path.Dir(p)]) {
+		return fmt.Errorf("%s exists and was not written by obsc (no %q header); move it away or delete it", filepath.Join(dir, filepath.FromSlash(p)), Header)
+	}
+	if d := path.Dir(p); d != "." {
+		if _, foreign := t.Foreign[d]; foreign {
+			return fmt.Errorf("%s exists and is not a directory obsc owns", filepath.Join(dir, filepath.FromSlash(d)))
+		}
+	}
+	if t.Dirs[p] {
+		return fmt.Errorf("%s is a directory, where obsc writes a file; move it away", filepath.Join(dir, filepath.FromSlash(p)))
+	}
+	return nil
+}
+
+// conflicts is conflict for every path of fs.
+func (t *Tree) conflicts(dir string, fs FileSet) error {
+	for _, p := range fs.Paths() {
+		if err := t.conflict(dir, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// differs reports whether the tree lacks p with digest d: a headerless
+// hand edit at p differs.
+func (t *Tree) differs(p string, d Digest) bool {
+	f, ok := t.Generated[p]
+	return !ok || f.Digest != d
+}
+
+// has reports whether the tree holds a file at p, generated or a hand
+// edit of one.
+func (t *Tree) has(p string) bool {
+	if _, ok := t.Generated[p]; ok {
+		return true
+	}
+	return t.Foreign[p] != nil
 }
 
 // resolveDir returns the directory Replace must swap: dir itself, or what
@@ -260,6 +645,8 @@ func recoverLeftovers(parent, base string) (restored bool, err error) {
 }
 
 // stageFile writes data at slash path p below root, creating p's
+
+// stageFile writes data at slash path p below root, creating p's
 // directory. It never creates root itself: if root vanished, the staging
 // is void and writing fails.
 func stageFile(root, p string, data []byte) error {
@@ -269,7 +656,12 @@ func stageFile(root, p string, data []byte) error {
 			return err
 		}
 	}
-	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	return createFile(full, data)
+}
+
+// createFile creates file, which must not exist, holding data.
+func createFile(file string, data []byte) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
@@ -278,27 +670,6 @@ func stageFile(root, p string, data []byte) error {
 		err = cerr
 	}
 	return err
-}
-
-// linkUnchanged stages p as a hard link to the old tree's file when that
-// holds exactly data with the mode stageFile would give it: a rebuild
-// after a small edit then writes only what changed. It reports whether
-// it did; on any failure the caller writes the file.
-func linkUnchanged(old, staging, p string, data []byte, t *Tree) bool {
-	if prev, ok := t.Generated[p]; !ok || !bytes.Equal(prev, data) {
-		return false
-	}
-	src := filepath.Join(old, filepath.FromSlash(p))
-	info, err := os.Lstat(src)
-	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != 0o644 || info.Size() != int64(len(data)) {
-		return false
-	}
-	if d := path.Dir(p); d != "." {
-		if err := mkdirBelow(staging, d, nil); err != nil {
-			return false
-		}
-	}
-	return os.Link(src, filepath.Join(staging, filepath.FromSlash(p))) == nil
 }
 
 // mkdirBelow creates the slash directory d below root and any missing
@@ -328,21 +699,24 @@ func mkdirBelow(root, d string, from *string) error {
 	return nil
 }
 
-// carryForeign recreates in staging every entry of the old tree that is
-// not obsc's: obsc's files (Tree.Generated) are replaced by fs or pruned,
-// and a headerless file at a path of fs is a hand edit fs overwrites.
+// carryForeign recreates in staging every entry of the old tree below
+// entry ("" for the whole tree) that is not obsc's: obsc's files
+// (Tree.Generated) are replaced by the new files or pruned, and a
+// headerless file at a path of the new tree is a hand edit it overwrites.
 // Directories are created only for what they carry, so a directory that
 // held nothing but stale generated files disappears; a directory that was
-// empty stays.
-func carryForeign(ctx context.Context, old, staging string, fset FileSet, t *Tree) error {
-	if _, err := os.Lstat(old); errors.Is(err, os.ErrNotExist) {
+// empty stays. Entries staged already are left as they are.
+func (o *Output) carryForeign(entry string) error {
+	old, staging, t := o.target, o.staging, o.tree
+	start := filepath.Join(old, filepath.FromSlash(entry))
+	if _, err := os.Lstat(start); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	return filepath.WalkDir(old, func(p string, d fs.DirEntry, err error) error {
+	return filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if ctx.Err() != nil {
+		if o.ctx.Err() != nil {
 			return ErrInterrupted
 		}
 		rel, _ := filepath.Rel(old, p)
@@ -353,7 +727,7 @@ func carryForeign(ctx context.Context, old, staging string, fset FileSet, t *Tre
 		if _, ours := t.Generated[slash]; ours && d.Type().IsRegular() {
 			return nil
 		}
-		if _, ours := fset[slash]; ours {
+		if _, ours := o.files[slash]; ours {
 			return nil
 		}
 		if dp := path.Dir(slash); dp != "." {
@@ -362,6 +736,7 @@ func carryForeign(ctx context.Context, old, staging string, fset FileSet, t *Tre
 			}
 		}
 		dst := filepath.Join(staging, rel)
+		var err2 error
 		switch {
 		case d.IsDir():
 			entries, err := os.ReadDir(p)
@@ -377,15 +752,18 @@ func carryForeign(ctx context.Context, old, staging string, fset FileSet, t *Tre
 			if err != nil {
 				return err
 			}
-			return os.Symlink(target, dst)
+			err2 = os.Symlink(target, dst)
 		case d.Type().IsRegular():
-			if err := os.Link(p, dst); err == nil {
-				return nil
+			if err2 = os.Link(p, dst); err2 != nil && !errors.Is(err2, fs.ErrExist) {
+				err2 = copyFile(p, dst)
 			}
-			return copyFile(p, dst)
 		default:
 			return fmt.Errorf("%s is a %s, which obsc cannot carry into the new tree; move it out of the output directory", p, d.Type())
 		}
+		if errors.Is(err2, fs.ErrExist) {
+			return nil
+		}
+		return err2
 	})
 }
 
@@ -413,3 +791,11 @@ func copyFile(src, dst string) error {
 // errNotSwappable is returned by exchange when the directory cannot be
 // renamed at all (another filesystem, a mount point).
 var errNotSwappable = errors.New("directory cannot be renamed")
+
+// Has reports whether p was added.
+func (o *Output) Has(p string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	_, ok := o.files[p]
+	return ok
+}

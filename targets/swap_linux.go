@@ -42,3 +42,18 @@ func lockDir(dir string) (func(), error) {
 		f.Close()
 	}, nil
 }
+
+// exchangeEntry swaps two entries of one filesystem atomically, and only
+// that: without RENAME_EXCHANGE it returns errNotSwappable, since two
+// renames would let a reader see the entry missing.
+func exchangeEntry(staged, target string) error {
+	err := unix.Renameat2(unix.AT_FDCWD, staged, unix.AT_FDCWD, target, unix.RENAME_EXCHANGE)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.EXDEV), errors.Is(err, unix.EBUSY), errors.Is(err, unix.EINVAL),
+		errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EOPNOTSUPP):
+		return errNotSwappable
+	}
+	return &os.LinkError{Op: "renameat2", Old: staged, New: target, Err: err}
+}

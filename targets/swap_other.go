@@ -13,3 +13,6 @@ func exchange(staging, target string) (string, error) {
 // lockDir is a no-op here: concurrent obsc runs on the same output are
 // not supported on this platform.
 func lockDir(string) (func(), error) { return func() {}, nil }
+
+// exchangeEntry: no atomic exchange here; the whole tree is swapped.
+func exchangeEntry(string, string) error { return errNotSwappable }

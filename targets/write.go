@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
-	"strings"
+	"sync"
 
 	"github.com/pmezard/go-difflib/difflib"
 
@@ -23,116 +21,115 @@ type Change struct {
 	Diff string // unified diff, old (disk) to new (generated)
 }
 
-// Tree is what obsc owns in an output directory: the generated files of
-// the module directories it wrote before, and foreign files it must leave
-// alone.
-type Tree struct {
-	Generated map[string][]byte // slash path -> content, files carrying Header
-	Foreign   map[string][]byte // files without Header (symlinks: nil content)
-	Dirs      map[string]bool   // directories one or two levels down, which obsc never writes as files
+// Compare lists how the tree differs from fs, in path order, with diffs.
+func Compare(t *Tree, fs FileSet) []Change {
+	c := t.Checker(true)
+	if err := c.Add(fs); err != nil {
+		// Only an unreadable old file fails here; report it as a change.
+		return []Change{{Path: "", Kind: "changed", Diff: err.Error() + "\n"}}
+	}
+	return c.Changes()
 }
 
-// owned reports whether obsc wrote some file in directory d ("." for the
-// top level): a headerless file at a generated path there is a hand edit
-// of obsc's own file, not someone else's.
-func (t *Tree) owned(d string) bool {
-	for p := range t.Generated {
-		if path.Dir(p) == d {
-			return true
-		}
-	}
-	return false
+// A Checker compares files with a tree as they are rendered, without
+// keeping them (obsc build --check). Add and Keep are safe for concurrent
+// use.
+type Checker struct {
+	tree  *Tree
+	diffs bool
+
+	mu      sync.Mutex
+	seen    map[string]bool
+	changes []Change
 }
 
-// ForeignPaths lists the files obsc leaves alone, sorted.
-func (t *Tree) ForeignPaths() []string { return ir.SortedKeys(t.Foreign) }
-
-// ReadTree scans dir. Top-level files and the files of every top-level
-// directory are read; a file counts as obsc's when IsGenerated says so.
-// Symlinks inside dir are never followed: they are reported as foreign.
-// dir itself may be a symlink to a directory (see Replace).
-func ReadTree(dir string) (*Tree, error) {
-	t := &Tree{Generated: map[string][]byte{}, Foreign: map[string][]byte{}, Dirs: map[string]bool{}}
-	info, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		if _, lerr := os.Lstat(dir); lerr == nil {
-			return nil, fmt.Errorf("output %s is a symlink that does not resolve", dir)
-		}
-		return t, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("output %s is not a directory", dir)
-	}
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
-	}
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			if rel != "." {
-				t.Dirs[rel] = true
-			}
-			if strings.Count(rel, "/") >= 1 {
-				return filepath.SkipDir // obsc writes two levels at most
-			}
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 || !d.Type().IsRegular() {
-			t.Foreign[rel] = nil
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if IsGenerated(data) {
-			t.Generated[rel] = data
-		} else {
-			t.Foreign[rel] = data
-		}
-		return nil
-	})
-	return t, err
+// Checker returns a Checker of t; with diffs, every Change carries a
+// unified diff.
+func (t *Tree) Checker(diffs bool) *Checker {
+	return &Checker{tree: t, diffs: diffs, seen: map[string]bool{}}
 }
 
-// Compare lists how the tree differs from fs, in path order.
-func Compare(t *Tree, fs FileSet) []Change { return compare(t, fs, true) }
-
-// compare is Compare; without diffs, Change.Diff is left empty (writing
-// needs only the paths and kinds, and a diff of every new file of a
-// large tree costs more than writing it).
-func compare(t *Tree, fs FileSet, diffs bool) []Change {
-	unified := unified
-	if !diffs {
-		unified = func(string, []byte, []byte) string { return "" }
-	}
-	var out []Change
+// Add compares the files of fs with the tree. A file whose digest matches
+// is not read; the old content of a differing one is, for its diff.
+func (c *Checker) Add(fs FileSet) error {
 	for _, p := range fs.Paths() {
-		old, ok := t.Generated[p]
-		if !ok && t.Foreign[p] != nil {
-			old, ok = t.Foreign[p], true // a hand edit that dropped the header
+		ch, err := c.tree.change(p, fs[p], c.diffs)
+		if err != nil {
+			return err
 		}
-		switch {
-		case !ok:
-			out = append(out, Change{Path: p, Kind: "missing", Diff: unified(p, nil, fs[p])})
-		case !bytes.Equal(old, fs[p]):
-			out = append(out, Change{Path: p, Kind: "changed", Diff: unified(p, old, fs[p])})
+		c.mu.Lock()
+		c.seen[p] = true
+		if ch != nil {
+			c.changes = append(c.changes, *ch)
 		}
+		c.mu.Unlock()
 	}
-	for _, p := range ir.SortedKeys(t.Generated) {
-		if _, ok := fs[p]; !ok {
-			out = append(out, Change{Path: p, Kind: "stale", Diff: unified(p, t.Generated[p], nil)})
+	return nil
+}
+
+// Keep records a file the tree holds with digest d (a module the build
+// cache knows); it differs when the tree does not hold it so.
+func (c *Checker) Keep(p string, d Digest) error {
+	if c.tree.differs(p, d) {
+		return fmt.Errorf("internal error: %s kept but not in the tree as recorded", p)
+	}
+	c.mu.Lock()
+	c.seen[p] = true
+	c.mu.Unlock()
+	return nil
+}
+
+// Changes returns what differs, stale files included, in path order.
+func (c *Checker) Changes() []Change {
+	out := append([]Change(nil), c.changes...)
+	for _, p := range ir.SortedKeys(c.tree.Generated) {
+		if !c.seen[p] {
+			ch := Change{Path: p, Kind: "stale"}
+			if c.diffs {
+				old, err := c.tree.Content(p)
+				if err != nil {
+					old = []byte(err.Error() + "\n")
+				}
+				ch.Diff = unified(p, old, nil)
+			}
+			out = append(out, ch)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// change says how the tree's p differs from data, nil when it does not.
+func (t *Tree) change(p string, data []byte, diffs bool) (*Change, error) {
+	var old []byte
+	switch f, ok := t.Generated[p]; {
+	case ok && f.Digest == Sum(data):
+		return nil, nil
+	case ok:
+		if !diffs {
+			return &Change{Path: p, Kind: "changed"}, nil
+		}
+		var err error
+		if old, err = t.Content(p); err != nil {
+			return nil, err
+		}
+	case t.Foreign[p] != nil:
+		old = t.Foreign[p] // a hand edit that dropped the header
+		if bytes.Equal(old, data) {
+			return nil, nil
+		}
+	default:
+		ch := &Change{Path: p, Kind: "missing"}
+		if diffs {
+			ch.Diff = unified(p, nil, data)
+		}
+		return ch, nil
+	}
+	ch := &Change{Path: p, Kind: "changed"}
+	if diffs {
+		ch.Diff = unified(p, old, data)
+	}
+	return ch, nil
 }
 
 func unified(p string, a, b []byte) string {
@@ -164,7 +161,11 @@ func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
 	if err := t.conflicts(dir, fs); err != nil {
 		return nil, err
 	}
-	changes := compare(t, fs, false)
+	c := t.Checker(false)
+	if err := c.Add(fs); err != nil {
+		return nil, err
+	}
+	changes := c.Changes()
 	for _, c := range changes {
 		full := filepath.Join(dir, filepath.FromSlash(c.Path))
 		switch c.Kind {
@@ -205,4 +206,18 @@ func writeAtomic(file string, data []byte) error {
 		os.Remove(tmp)
 	}
 	return err
+}
+
+// Has reports whether p was added.
+func (c *Checker) Has(p string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen[p]
+}
+
+// Len is the number of files added.
+func (c *Checker) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.seen)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/tinysystems/obsc/internal/cache"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -21,11 +22,34 @@ func newBuildCmd(c *cli) *command {
 	cmd := &command{name: "build", args: "[-o DIR] [--check] [--cache DIR|off] [PATTERN...]", short: "compile modules and write their output to DIR (default ./out)", flags: fs}
 	cacheDir := fs.String("cache", "", "build cache directory, or \"off\" (default $OBSC_CACHE, else $XDG_CACHE_HOME/obsc)")
 	cmd.run = func(args []string) int {
+		cc := c.openCache(*cacheDir)
+		var prev *targets.State
+		if cc != nil {
+			prev = targets.LoadState(cc.StateFile(*out))
+		}
+		if *check {
+			return c.buildCheck(args, *out, cc, prev)
+		}
+		// An interrupt must not leave the staging directory behind: the
+		// build stops writing and Close removes it.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		o, err := targets.Open(ctx, *out)
+		if err != nil {
+			fmt.Fprintln(c.stderr, "obsc:", err)
+			return exitFail
+		}
+		defer o.Close()
 		// The tree is read first: the build cache takes unchanged
-		// modules' files from it. Its error is reported after the
-		// spec errors, as before.
-		tree, treeErr := targets.ReadTree(*out)
-		files, nmods, ok := c.build(args, c.openCache(*cacheDir), tree)
+		// modules' files from it. Its error is reported after the spec
+		// errors, with nothing written.
+		tree, treeErr := o.Scan(prev)
+		var dst sink = o
+		if treeErr != nil {
+			tree = targets.NewTree()
+			dst = tree.Checker(false)
+		}
+		nmods, ok := c.build(args, cc, tree, dst)
 		if !ok {
 			return exitFail
 		}
@@ -33,28 +57,9 @@ func newBuildCmd(c *cli) *command {
 			fmt.Fprintln(c.stderr, "obsc:", treeErr)
 			return exitFail
 		}
-		for _, f := range tree.ForeignPaths() {
-			if _, generated := files[f]; !generated {
-				fmt.Fprintf(c.stderr, "obsc: leaving %s alone: not written by obsc\n", filepath.Join(*out, f))
-			}
-		}
-		if *check {
-			changes := targets.Compare(tree, files)
-			for _, ch := range changes {
-				fmt.Fprint(c.stdout, ch.Diff)
-			}
-			if len(changes) > 0 {
-				fmt.Fprintf(c.stderr, "obsc: %s is out of date: %d file(s) differ; run obsc build -o %s\n", *out, len(changes), *out)
-				return exitFail
-			}
-			fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", *out, nmods, len(files))
-			return exitOK
-		}
-		// From here on an interrupt must not leave the staging directory
-		// behind: Replace stops before the swap and removes it.
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		res, err := targets.Replace(ctx, *out, files, tree)
+		c.leavingAlone(*out, tree, o.Has)
+		res, err := o.Commit()
+		timing.stage("commit")
 		if errors.Is(err, targets.ErrInterrupted) {
 			fmt.Fprintf(c.stderr, "obsc: interrupted; %s left as it was\n", *out)
 			return exitFail
@@ -62,6 +67,9 @@ func newBuildCmd(c *cli) *command {
 		if err != nil {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail
+		}
+		if s := o.State(); cc != nil && !s.Equal(prev) {
+			_ = s.Save(cc.StateFile(*out)) // a shortcut for next time, no more
 		}
 		if res.InPlace != "" {
 			fmt.Fprintf(c.stderr, "obsc: wrote %s file by file, not as a whole: %s\n", *out, res.InPlace)
@@ -71,8 +79,51 @@ func newBuildCmd(c *cli) *command {
 			counts[ch.Kind]++
 		}
 		fmt.Fprintf(c.stderr, "obsc: %d modules, %d files in %s (%d new, %d changed, %d removed)\n",
-			nmods, len(files), *out, counts["missing"], counts["changed"], counts["stale"])
+			nmods, o.Len(), *out, counts["missing"], counts["changed"], counts["stale"])
 		return exitOK
 	}
 	return cmd
+}
+
+// buildCheck is build --check: it renders as build does and compares,
+// writing nothing but the State that spares the next check reading
+// unchanged files.
+func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targets.State) int {
+	tree, treeErr := targets.Scan(out, prev)
+	if treeErr != nil {
+		tree = targets.NewTree()
+	}
+	chk := tree.Checker(true)
+	nmods, ok := c.build(args, cc, tree, chk)
+	if !ok {
+		return exitFail
+	}
+	if treeErr != nil {
+		fmt.Fprintln(c.stderr, "obsc:", treeErr)
+		return exitFail
+	}
+	if s := tree.State(); cc != nil && !s.Equal(prev) {
+		_ = s.Save(cc.StateFile(out))
+	}
+	c.leavingAlone(out, tree, chk.Has)
+	changes := chk.Changes()
+	for _, ch := range changes {
+		fmt.Fprint(c.stdout, ch.Diff)
+	}
+	if len(changes) > 0 {
+		fmt.Fprintf(c.stderr, "obsc: %s is out of date: %d file(s) differ; run obsc build -o %s\n", out, len(changes), out)
+		return exitFail
+	}
+	fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", out, nmods, chk.Len())
+	return exitOK
+}
+
+// leavingAlone notes the foreign files of tree that the build does not
+// overwrite.
+func (c *cli) leavingAlone(out string, tree *targets.Tree, generated func(string) bool) {
+	for _, f := range tree.ForeignPaths() {
+		if !generated(f) {
+			fmt.Fprintf(c.stderr, "obsc: leaving %s alone: not written by obsc\n", filepath.Join(out, f))
+		}
+	}
 }

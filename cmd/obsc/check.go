@@ -26,7 +26,7 @@ func newCheckCmd(c *cli) *command {
 			if !ok {
 				return exitFail
 			}
-			if _, err := render(mods); err != nil {
+			if err := render(mods); err != nil {
 				fmt.Fprintln(c.stderr, "obsc:", err)
 				return exitFail
 			}
@@ -45,7 +45,7 @@ func newCheckCmd(c *cli) *command {
 		}
 		errs := res.Errors.Relative(c.cwd)
 		if len(errs) == 0 {
-			if _, err := render(res.Modules); err != nil {
+			if err := render(res.Modules); err != nil {
 				fmt.Fprintln(c.stderr, "obsc:", err)
 				return exitFail
 			}

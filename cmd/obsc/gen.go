@@ -76,15 +76,7 @@ func newGenCmd(c *cli) *command {
 		}
 		// Only the files of this run count: the package directory holds the
 		// user's code too, and gen never prunes.
-		own := &targets.Tree{Generated: map[string][]byte{}, Foreign: map[string][]byte{}}
-		for _, p := range files.Paths() {
-			if data, ok := tree.Generated[p]; ok {
-				own.Generated[p] = data
-			}
-			if data, ok := tree.Foreign[p]; ok {
-				own.Foreign[p] = data
-			}
-		}
+		own := tree.Subset(files.Paths())
 		if *check {
 			changes := targets.Compare(own, files)
 			for _, ch := range changes {

@@ -1,17 +1,16 @@
 package main
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/cache"
+	"github.com/tinysystems/obsc/internal/par"
 	"github.com/tinysystems/obsc/targets"
 	"github.com/tinysystems/obsc/targets/grafana"
 	"github.com/tinysystems/obsc/targets/k8s"
@@ -56,22 +55,21 @@ func (c *cli) compiled(res *compile.Result) ([]*ir.Module, bool) {
 	return res.Modules, true
 }
 
-// render renders every module with every target, all in memory, so a
-// failure anywhere writes nothing.
-func render(mods []*ir.Module) (targets.FileSet, error) {
-	all, err := renderModules(mods, nil)
-	if err != nil {
-		return nil, err
+// render renders every module with every target and returns the first
+// error, to check that rendering works; nothing is kept.
+func render(mods []*ir.Module) error {
+	if err := renderModules(mods, nil); err != nil {
+		return err
 	}
-	return all, renderRoot(all, mods)
+	_, err := k8s.RenderRoot(mods)
+	return err
 }
 
-// renderModules renders mods on up to GOMAXPROCS workers and merges the
-// files in module order, so the result and the first error reported do not
-// depend on scheduling. done, when set, is called (concurrently) with each
-// module and its files.
-func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet)) (targets.FileSet, error) {
-	sets := make([]targets.FileSet, len(mods))
+// renderModules renders mods on up to GOMAXPROCS workers and hands each
+// module's files to done (called concurrently), then drops them. The
+// error returned is the one of the first module in order, so it does not
+// depend on scheduling.
+func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet) error) error {
 	errs := make([]error, len(mods))
 	parallel(len(mods), func(i int) {
 		m := mods[i]
@@ -86,56 +84,27 @@ func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet)) (t
 				return
 			}
 		}
-		sets[i] = fs
 		if done != nil {
-			done(m, fs)
+			errs[i] = done(m, fs)
 		}
 	})
-	all := targets.FileSet{}
-	for i := range mods {
-		if errs[i] != nil {
-			return nil, errs[i]
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
-		if err := all.Merge(sets[i]); err != nil {
-			return nil, err
-		}
-		sets[i] = nil
 	}
-	return all, nil
+	return nil
 }
 
-func renderRoot(all targets.FileSet, mods []*ir.Module) error {
-	root, err := k8s.RenderRoot(mods)
-	if err != nil {
-		return err
-	}
-	return all.Merge(root)
+// A sink takes the files of a build as they are rendered: a
+// targets.Output writes them, a targets.Checker compares them.
+type sink interface {
+	Add(targets.FileSet) error             // files rendered now
+	Keep(p string, d targets.Digest) error // a file the tree holds as the cache recorded
 }
 
 // parallel calls f(0..n-1) on up to GOMAXPROCS goroutines.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
-				if j >= n {
-					return
-				}
-				f(j)
-			}
-		}()
-	}
-	wg.Wait()
-}
+func parallel(n int, f func(i int)) { par.Do(n, runtime.GOMAXPROCS(0), f) }
 
 // openCache opens the build cache named by --cache: "" for the default
 // directory ($OBSC_CACHE, else $XDG_CACHE_HOME/obsc), "off" for none.
@@ -167,25 +136,26 @@ func (c *cli) openCache(dir string) *cache.Cache {
 	return cc
 }
 
-// build is compileAll followed by render, through the build cache when
-// there is one (cc and tree not nil): a module whose inputs match a cache
-// entry, and whose files are all in tree exactly as that entry recorded
-// them, is neither compiled nor rendered; its files are the tree's. Every
-// other module is compiled and rendered, and recorded in the cache. The
-// checks across modules see every module either way. It prints errors
-// itself and returns the files and the number of modules.
-func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree) (targets.FileSet, int, bool) {
+// build is compileAll followed by render, every module's files going to
+// out as soon as they are rendered, through the build cache when there is
+// one (cc not nil): a module whose inputs match a cache entry, and whose
+// files are all in tree exactly as that entry recorded them, is neither
+// compiled nor rendered; its files are kept as they are. Every other
+// module is compiled and rendered, and recorded in the cache. The checks
+// across modules see every module either way. It prints errors itself and
+// returns the number of modules.
+func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out sink) (int, bool) {
 	timing.stage("start")
 	dirs, err := compile.Dirs(patterns)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
-		return nil, 0, false
+		return 0, false
 	}
 	keys := make([]cache.Key, len(dirs))
 	cacheable := make([]bool, len(dirs))
 	entries := make([]*cache.Entry, len(dirs))
 	known := make([]*compile.Known, len(dirs))
-	if cc != nil && tree != nil {
+	if cc != nil {
 		parallel(len(dirs), func(i int) {
 			keys[i], cacheable[i] = cc.Key(dirs[i])
 			if !cacheable[i] {
@@ -208,71 +178,79 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree) (tar
 	res, err := compile.AllCached(dirs, known)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
-		return nil, 0, false
+		return 0, false
 	}
 	mods, ok := c.compiled(res)
 	if !ok {
-		return nil, 0, false
+		return 0, false
 	}
 	timing.stage("compile")
 	index := map[string]int{}
 	for i, d := range dirs {
 		index[d] = i
 	}
-	var store func(*ir.Module, targets.FileSet)
-	if cc != nil {
-		store = func(m *ir.Module, fs targets.FileSet) {
-			i := index[m.Dir]
-			if !cacheable[i] {
-				return
-			}
-			abs, err := filepath.Abs(dirs[i])
-			if err != nil {
-				return
-			}
-			rel, err := filepath.Rel(abs, m.Pos.File)
-			if err != nil {
-				return
-			}
-			e := &cache.Entry{Name: m.Name, Pos: m.Pos, Files: map[string]cache.Digest{}}
-			e.Pos.File = filepath.ToSlash(rel)
-			for p, data := range fs {
-				e.Files[p] = sha256.Sum256(data)
-			}
-			_ = cc.Put(keys[i], e) // a cache that cannot be written only costs time
+	err = renderModules(mods, func(m *ir.Module, fs targets.FileSet) error {
+		if err := out.Add(fs); err != nil {
+			return err
 		}
-	}
-	all, err := renderModules(mods, store)
+		if i := index[m.Dir]; cc != nil && cacheable[i] {
+			store(cc, keys[i], dirs[i], m, fs)
+		}
+		return nil
+	})
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
-		return nil, 0, false
+		return 0, false
 	}
 	names := make([]*ir.Module, 0, len(dirs))
 	names = append(names, mods...)
 	for _, i := range res.KnownDirs {
-		for p := range entries[i].Files {
-			if err := all.Add(p, tree.Generated[p]); err != nil {
+		for _, p := range ir.SortedKeys(entries[i].Files) {
+			if err := out.Keep(p, targets.Digest(entries[i].Files[p])); err != nil {
 				fmt.Fprintln(c.stderr, "obsc:", err)
-				return nil, 0, false
+				return 0, false
 			}
 		}
 		names = append(names, &ir.Module{Name: entries[i].Name})
 	}
 	sort.Slice(names, func(i, j int) bool { return names[i].Name < names[j].Name })
-	if err := renderRoot(all, names); err != nil {
+	root, err := k8s.RenderRoot(names)
+	if err == nil {
+		err = out.Add(root)
+	}
+	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
-		return nil, 0, false
+		return 0, false
 	}
 	timing.stage("render")
-	return all, len(names), true
+	return len(names), true
+}
+
+// store records in the cache what m, built from dir, rendered to. A cache
+// that cannot be written only costs time.
+func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, fs targets.FileSet) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return
+	}
+	rel, err := filepath.Rel(abs, m.Pos.File)
+	if err != nil {
+		return
+	}
+	e := &cache.Entry{Name: m.Name, Pos: m.Pos, Files: map[string]cache.Digest{}}
+	e.Pos.File = filepath.ToSlash(rel)
+	for p, data := range fs {
+		e.Files[p] = cache.Digest(targets.Sum(data))
+	}
+	_ = cc.Put(k, e)
 }
 
 // inTree reports whether every file of e is in tree with the digest e
 // recorded.
 func inTree(e *cache.Entry, tree *targets.Tree) bool {
 	for p, want := range e.Files {
-		data, ok := tree.Generated[p]
-		if !ok || sha256.Sum256(data) != want {
+		f, ok := tree.Generated[p]
+		if !ok || f.Digest != targets.Digest(want) {
 			return false
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -38,6 +39,7 @@ import (
 	"sync"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/sealed"
 	"github.com/tinysystems/obsc/schema"
 )
 
@@ -120,8 +122,16 @@ func binaryID() ([]byte, error) {
 			version += " " + s.Key + "=" + s.Value
 		}
 	}
-	// The go command writes the build ID near the start of the binary,
-	// as cmd/internal/buildid reads it: \xff Go build ID: "..."\n \xff.
+	// The go command writes the build ID into an ELF note
+	// (.note.go.buildid: "Go\x00\x00" then the ID), or on other formats
+	// near the start of the binary, as cmd/internal/buildid reads it:
+	// \xff Go build ID: "..."\n \xff.
+	if id := elfBuildID(f); id != nil {
+		return append([]byte(version+"\x00"), id...), nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	head := make([]byte, 64<<10)
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
@@ -140,6 +150,29 @@ func binaryID() ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(version+"\x00"), h.Sum(nil)...), nil
+}
+
+// elfBuildID returns the Go build ID from the .note.go.buildid section of
+// an ELF binary, or nil.
+func elfBuildID(f *os.File) []byte {
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return nil
+	}
+	sec := ef.Section(".note.go.buildid")
+	if sec == nil || sec.Size > 4096 {
+		return nil
+	}
+	note, err := sec.Data()
+	// namesz, descsz, type (4 bytes each), "Go\x00\x00", then the ID.
+	if err != nil || len(note) < 16 || string(note[12:16]) != "Go\x00\x00" {
+		return nil
+	}
+	descsz := int(ef.ByteOrder.Uint32(note[4:8]))
+	if descsz == 0 || 16+descsz > len(note) {
+		return nil
+	}
+	return note[16 : 16+descsz]
 }
 
 // Key computes the key of the module in dir. ok is false when the module
@@ -280,20 +313,14 @@ func encode(k Key, e *Entry) []byte {
 	for _, p := range paths {
 		fmt.Fprintf(&b, "file %s %s\n", e.Files[p], p)
 	}
-	sum := sha256.Sum256(b.Bytes())
-	fmt.Fprintf(&b, "end %s\n", Digest(sum))
-	return b.Bytes()
+	return sealed.Seal(b.Bytes())
 }
 
 var errCorrupt = errors.New("corrupt cache entry")
 
 func decode(k Key, data []byte) (*Entry, error) {
-	body, tail, ok := cutLast(data)
+	body, ok := sealed.Open(data)
 	if !ok {
-		return nil, errCorrupt
-	}
-	sum := sha256.Sum256(body)
-	if tail != "end "+Digest(sum).String() {
 		return nil, errCorrupt
 	}
 	e := &Entry{Files: map[string]Digest{}}
@@ -349,14 +376,16 @@ func decode(k Key, data []byte) (*Entry, error) {
 	return e, nil
 }
 
-// cutLast splits data before its last line (which must end in \n).
-func cutLast(data []byte) (body []byte, last string, ok bool) {
-	if len(data) == 0 || data[len(data)-1] != '\n' {
-		return nil, "", false
+// StateFile is where obsc keeps the targets.State of the output directory
+// out (resolved to an absolute path, symlinks followed): one file per
+// output directory, beside the entries.
+func (c *Cache) StateFile(out string) string {
+	abs, err := filepath.Abs(out)
+	if err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
 	}
-	i := bytes.LastIndexByte(data[:len(data)-1], '\n')
-	if i < 0 {
-		return nil, "", false
-	}
-	return data[:i+1], string(data[i+1 : len(data)-1]), true
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(c.dir, "v1", "state", Digest(sum).String())
 }

@@ -3,7 +3,10 @@ package cache
 import (
 	"crypto/sha256"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -150,4 +153,34 @@ func flip(b []byte, i int) []byte {
 	out := append([]byte(nil), b...)
 	out[i] ^= 0x20
 	return out
+}
+
+// TestBinaryIDIsTheGoBuildID: the cache is keyed by the Go build ID the
+// go command wrote into the binary (not a hash of the whole file, which
+// would cost a read of tens of megabytes per run).
+func TestBinaryIDIsTheGoBuildID(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the build ID is read from the ELF note; elsewhere the binary is hashed")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "tool", "buildid", exe).Output()
+	if err != nil {
+		t.Fatalf("go tool buildid: %v", err)
+	}
+	want := strings.TrimSpace(string(out))
+	f, err := os.Open(exe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := string(elfBuildID(f)); got != want {
+		t.Errorf("elfBuildID() = %q, want %q", got, want)
+	}
+	id, err := binaryID()
+	if err != nil || !strings.HasSuffix(string(id), "\x00"+want) {
+		t.Errorf("binaryID() = %q, %v; want it to end in the build ID %q", id, err, want)
+	}
 }

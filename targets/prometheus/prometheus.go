@@ -8,20 +8,22 @@
 //
 // Rules are built from the IR's shared expression builders (ir/promql.go), put
 // through the Prometheus parser and printed back, so the text is canonical and
-// is known to parse before it is written. The rule file is then validated with
-// rulefmt in process. A failure of either check is an internal error: the
-// IR was checked by compile, so a bad rule here is a bug in this package.
+// is known to parse before it is written, and every record, label and
+// annotation name is checked against what Prometheus 2.x accepts. A failure
+// of either check is an internal error: the IR was checked by compile
+// (including every annotation template), so a bad rule here is a bug in
+// this package. The tests put every rendered rule file through rulefmt, the
+// loader Prometheus itself runs; the build does not, since that re-parse
+// cost more than rendering the rules.
 package prometheus
 
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"path"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	prommodel "github.com/prometheus/common/model"
-	"github.com/prometheus/prometheus/model/rulefmt"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -57,12 +59,12 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 		return nil, err
 	}
 
+	if err := checkNames(groups); err != nil {
+		return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
+	}
 	rules, err := marshal(m, ruleFile{Groups: groups})
 	if err != nil {
 		return nil, err
-	}
-	if err := validateRuleFile(rules, p); err != nil {
-		return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
 	}
 
 	promRule, err := marshal(m, prometheusRule(m, groups))
@@ -126,14 +128,27 @@ func marshal(m *ir.Module, v any) ([]byte, error) {
 	return append(targets.YAMLHeader(m.Name), b...), nil
 }
 
-// validateRuleFile runs the checks Prometheus runs when it loads the file:
-// strict YAML fields, legacy metric and label names (what the 2.x servers
-// and promtool accept), PromQL and annotation templates.
-func validateRuleFile(content []byte, p promparser.Parser) error {
-	logger := slog.New(slog.DiscardHandler)
-	_, errs := rulefmt.Parse(content, false, prommodel.LegacyValidation, p, logger)
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+// checkNames checks what rulefmt would check of the names in groups:
+// record names are metric names, label and annotation names are label
+// names, in the legacy charset Prometheus 2.x servers and promtool accept.
+func checkNames(groups []monitoringv1.RuleGroup) error {
+	var errs []error
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			if r.Record != "" && !prommodel.LegacyValidation.IsValidMetricName(r.Record) {
+				errs = append(errs, fmt.Errorf("group %s: invalid recording rule name %q", g.Name, r.Record))
+			}
+			for _, kind := range []struct {
+				what  string
+				names map[string]string
+			}{{"label", r.Labels}, {"annotation", r.Annotations}} {
+				for _, n := range ir.SortedKeys(kind.names) {
+					if !prommodel.LegacyValidation.IsValidLabelName(n) {
+						errs = append(errs, fmt.Errorf("group %s: rule %s%s: invalid %s name %q", g.Name, r.Alert, r.Record, kind.what, n))
+					}
+				}
+			}
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
