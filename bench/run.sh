@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: the obsc benchmark (make bench). See bench/README.md.
 #
-#   bench/run.sh [N...]        default: 100 1000 (10000 is opt-in)
+#   bench/run.sh [N...]        default: 100 1000 10000
 #
 # For each N it generates N modules (bench/gen), then measures with
 # /usr/bin/time -v: a cold obsc build (empty output, empty cache), the same
@@ -14,7 +14,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 NS=("$@")
-[ ${#NS[@]} -gt 0 ] || NS=(100 1000)
+[ ${#NS[@]} -gt 0 ] || NS=(100 1000 10000)
 RESULTS=${RESULTS:-bench/RESULTS.md}
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 GO=${GO:-go}
