@@ -68,7 +68,28 @@ func TestBuildCache(t *testing.T) {
 	build(out, "--cache", cacheDir)
 	same("output edited by hand")
 
-	// Every entry truncated or emptied: a full build, the same files.
+	// A hand edit that keeps the size and sets the modification time back
+	// is still seen: the State also records the status-change time.
+	info, err := os.Stat(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(rules)
+	os.WriteFile(rules, bytes.Replace(data, []byte("severity: critical"), []byte("severity: criticaX"), 1), 0o644)
+	os.Chtimes(rules, info.ModTime(), info.ModTime())
+	if after, _ := os.Stat(rules); after.Size() != info.Size() || !after.ModTime().Equal(info.ModTime()) {
+		t.Fatalf("the edit changed size or mtime: %v %v -> %v %v", info.Size(), info.ModTime(), after.Size(), after.ModTime())
+	}
+	build(out, "--cache", cacheDir)
+	same("output edited by hand, size and mtime kept")
+
+	// A module's output directory removed: rebuilt, the same files.
+	os.RemoveAll(filepath.Join(out, corpus.Name(2)))
+	build(out, "--cache", cacheDir)
+	same("a module's output removed")
+
+	// Every entry truncated or emptied (the State too): a full build, the
+	// same files.
 	entries, _ := filepath.Glob(filepath.Join(cacheDir, "v1", "*", "*"))
 	if len(entries) == 0 {
 		t.Fatal("no cache entries written")
