@@ -13,10 +13,21 @@ package targets
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path"
 	"sort"
 	"strings"
 )
+
+// SelfCheck makes the targets put what they generate through the real
+// parsers before returning it: every PromQL query of a dashboard or a
+// promtool test, and every rule file through rulefmt, the loader
+// Prometheus runs. A failure is an internal error. The tests switch it on
+// (TestMain), so every file any test renders is proven; obsc leaves it
+// off, since the generated text comes from the IR's checked builders and
+// the re-parse cost a third of rendering. OBSC_SELFCHECK=1 switches it on
+// in obsc itself, to chase a suspected bug.
+var SelfCheck = os.Getenv("OBSC_SELFCHECK") == "1"
 
 // Header is the first line of every generated text file (after the comment
 // marker of its format). Its presence is how obsc knows it owns a file.

@@ -9,11 +9,18 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/tinysystems/obsc/targets"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and testscript expectations")
 
+// TestMain turns targets.SelfCheck on, in process and in every obsc the
+// tests run (testscript, the kill test): every file a test renders is put
+// through the real parsers.
 func TestMain(m *testing.M) {
+	os.Setenv("OBSC_SELFCHECK", "1")
+	targets.SelfCheck = true
 	testscript.Main(m, map[string]func(){
 		"obsc": func() { os.Exit(Main()) },
 	})

@@ -1,8 +1,12 @@
 package grafana
 
 import (
+	"os"
+	"testing"
+
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/irtest"
+	"github.com/tinysystems/obsc/targets"
 )
 
 // seedModule is examples/http-module as compile builds it (irtest.Seed)
@@ -40,4 +44,11 @@ func fixtures() map[string]*ir.Module {
 		"seed":   seedModule(),
 		"orders": ordersModule(),
 	}
+}
+
+// TestMain turns targets.SelfCheck on: every query of every dashboard a
+// test renders is parsed.
+func TestMain(m *testing.M) {
+	targets.SelfCheck = true
+	os.Exit(m.Run())
 }

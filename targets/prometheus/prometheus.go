@@ -12,18 +12,19 @@
 // annotation name is checked against what Prometheus 2.x accepts. A failure
 // of either check is an internal error: the IR was checked by compile
 // (including every annotation template), so a bad rule here is a bug in
-// this package. The tests put every rendered rule file through rulefmt, the
-// loader Prometheus itself runs; the build does not, since that re-parse
-// cost more than rendering the rules.
+// this package. Under targets.SelfCheck (in every test) the rule file is
+// also put through rulefmt, the loader Prometheus itself runs.
 package prometheus
 
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"path"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -65,6 +66,11 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	rules, err := marshal(m, ruleFile{Groups: groups})
 	if err != nil {
 		return nil, err
+	}
+	if targets.SelfCheck {
+		if err := validateRuleFile(rules, p); err != nil {
+			return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
+		}
 	}
 
 	promRule, err := marshal(m, prometheusRule(m, groups))
@@ -126,6 +132,14 @@ func marshal(m *ir.Module, v any) ([]byte, error) {
 		return nil, fmt.Errorf("internal error: could not marshal %T: %w", v, err)
 	}
 	return append(targets.YAMLHeader(m.Name), b...), nil
+}
+
+// validateRuleFile runs the checks Prometheus runs when it loads a rule
+// file: strict YAML fields, legacy metric and label names (what the 2.x
+// servers and promtool accept), PromQL and annotation templates.
+func validateRuleFile(content []byte, p promparser.Parser) error {
+	_, errs := rulefmt.Parse(content, false, prommodel.LegacyValidation, p, slog.New(slog.DiscardHandler))
+	return errors.Join(errs...)
 }
 
 // checkNames checks what rulefmt would check of the names in groups:

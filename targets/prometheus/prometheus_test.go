@@ -2,9 +2,7 @@ package prometheus
 
 import (
 	"bytes"
-	"errors"
 	"flag"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +11,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
-	prommodel "github.com/prometheus/common/model"
-	"github.com/prometheus/prometheus/model/rulefmt"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 	"sigs.k8s.io/yaml"
 
@@ -78,41 +74,35 @@ func sortMetrics(m *ir.Module) {
 	}
 }
 
-// mustRender renders m and puts its rule file through rulefmt, the loader
-// Prometheus runs (strict YAML fields, legacy names, PromQL, annotation
-// templates): every rule file a test renders is proven loadable.
+// mustRender renders m; under targets.SelfCheck (TestMain) Render has put
+// the rule file through rulefmt, so every rule file a test renders is
+// proven loadable.
 func mustRender(t *testing.T, m *ir.Module) targets.FileSet {
 	t.Helper()
 	fs, err := Render(m)
 	if err != nil {
 		t.Fatalf("Render(%s) error: %v", m.Name, err)
 	}
-	if err := validateRuleFile(fs[m.Name+"/"+RulesFile]); err != nil {
-		t.Fatalf("Render(%s): %s does not load in Prometheus: %v", m.Name, RulesFile, err)
-	}
 	return fs
 }
 
-// validateRuleFile runs the checks Prometheus runs when it loads a rule
-// file, with the 2.x (legacy) name validation.
-func validateRuleFile(content []byte) error {
-	p := promparser.NewParser(promparser.Options{})
-	_, errs := rulefmt.Parse(content, false, prommodel.LegacyValidation, p, slog.New(slog.DiscardHandler))
-	return errors.Join(errs...)
+func TestMain(m *testing.M) {
+	targets.SelfCheck = true
+	os.Exit(m.Run())
 }
 
-// TestValidateRuleFileCatches: the rulefmt check mustRender relies on
-// rejects what Render itself no longer re-checks (templates are checked
-// by compile), so a regression there cannot pass unnoticed.
-func TestValidateRuleFileCatches(t *testing.T) {
+// TestSelfCheckCatches: what Render re-checks only under SelfCheck (a
+// template, which compile checks) is caught then, and only then.
+func TestSelfCheckCatches(t *testing.T) {
 	m := seedModule()
 	m.Alerts[0].Summary = "{{ $labels.component"
-	fs, err := Render(m)
-	if err != nil {
-		t.Fatalf("Render() error: %v", err)
+	if _, err := Render(m); err == nil || !strings.Contains(err.Error(), "template") {
+		t.Errorf("Render() under SelfCheck = %v, want a template error", err)
 	}
-	if err := validateRuleFile(fs[m.Name+"/"+RulesFile]); err == nil || !strings.Contains(err.Error(), "template") {
-		t.Errorf("validateRuleFile() = %v, want a template error", err)
+	targets.SelfCheck = false
+	defer func() { targets.SelfCheck = true }()
+	if _, err := Render(m); err != nil {
+		t.Errorf("Render() without SelfCheck = %v, want the rules rendered unchecked", err)
 	}
 }
 
@@ -414,6 +404,10 @@ func TestRenderInternalErrors(t *testing.T) {
 		},
 		"a label name Prometheus rejects": {
 			mutate: func(m *ir.Module) { m.Alerts[0].Labels = map[string]string{"bad-label": "x"} },
+			errMsg: "internal error: module http-module: generated rules.yaml is invalid",
+		},
+		"an annotation template that does not parse": {
+			mutate: func(m *ir.Module) { m.Alerts[0].Summary = "{{ $labels.component" },
 			errMsg: "internal error: module http-module: generated rules.yaml is invalid",
 		},
 		"an annotation name Prometheus rejects": {

@@ -16,6 +16,7 @@ import (
 	promtemplate "github.com/prometheus/prometheus/template"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/targets"
 )
 
 // This file writes rules_test.yaml, promtool unit tests that prove each
@@ -136,6 +137,9 @@ func (g *testGen) file() (*testFile, error) {
 	for i := range f.Tests {
 		sortTests(&f.Tests[i])
 		for _, et := range f.Tests[i].PromQLExprTests {
+			if !targets.SelfCheck {
+				break
+			}
 			if _, err := g.p.ParseExpr(et.Expr); err != nil {
 				return nil, fmt.Errorf("internal error: module %s: generated test expression does not parse: %w\n%s", g.m.Name, err, et.Expr)
 			}

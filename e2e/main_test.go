@@ -1,0 +1,15 @@
+package e2e
+
+import (
+	"os"
+	"testing"
+
+	"github.com/tinysystems/obsc/targets"
+)
+
+// TestMain turns targets.SelfCheck on: every file the tests render is put
+// through the real parsers.
+func TestMain(m *testing.M) {
+	targets.SelfCheck = true
+	os.Exit(m.Run())
+}
