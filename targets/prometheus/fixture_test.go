@@ -3,6 +3,8 @@ package prometheus
 import (
 	"time"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/irtest"
 )
@@ -43,4 +45,9 @@ func sloFixture(name string, objective float64, window time.Duration, sli ir.SLI
 		Page:      &ir.Tier{Name: ir.SLOAlertName(name), Severity: "critical"},
 		Ticket:    &ir.Tier{Name: ir.SLOAlertName(name), Severity: "warning"},
 	}
+}
+
+// ruleFileDoc decodes a rendered rules.yaml with the operator's types.
+type ruleFileDoc struct {
+	Groups []monitoringv1.RuleGroup `json:"groups"`
 }

@@ -18,7 +18,7 @@ func TestPrometheusLoadsRules(t *testing.T) {
 	}
 	m := seedModule()
 	fs := mustRender(t, m)
-	var rf ruleFile
+	var rf ruleFileDoc
 	if err := yaml.Unmarshal(fs[m.Name+"/"+RulesFile], &rf); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@
 package prometheus
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,11 +41,20 @@ const (
 	RulesTestFile      = "rules_test.yaml"
 )
 
-// ruleFile is the document of a plain Prometheus rule file. It reuses the
-// operator's RuleGroup so the rule file and the PrometheusRule hold the very
-// same values; the operator types carry the json tags sigs.k8s.io/yaml reads.
+// ruleFile is the document of a plain Prometheus rule file. Its groups are
+// the operator's RuleGroups, marshalled once (json.RawMessage) into both
+// documents, so the rule file and the PrometheusRule hold the very same
+// values.
 type ruleFile struct {
-	Groups []monitoringv1.RuleGroup `json:"groups"`
+	Groups json.RawMessage `json:"groups"`
+}
+
+// promRule is a monitoringv1.PrometheusRule whose spec holds the groups
+// already marshalled; the tests decode it strictly into the operator type.
+type promRule struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              ruleFile `json:"spec"`
 }
 
 // Render returns the rule file, the PrometheusRule and the promtool unit tests
@@ -63,7 +73,11 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	if err := checkNames(groups); err != nil {
 		return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
 	}
-	rules, err := marshal(m, ruleFile{Groups: groups})
+	groupsJSON, err := json.Marshal(groups)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: could not marshal rule groups: %w", err)
+	}
+	rules, err := marshal(m, ruleFile{Groups: groupsJSON})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +87,7 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 		}
 	}
 
-	promRule, err := marshal(m, prometheusRule(m, groups))
+	promRule, err := marshal(m, prometheusRule(m, groupsJSON))
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +121,9 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 // Labels: module.labels, then kubernetes.ruleLabels (the Prometheus rule
 // selector usually keys on these), then the managed-by label, which always
 // wins because it is how obsc recognises its objects.
-func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *monitoringv1.PrometheusRule {
+func prometheusRule(m *ir.Module, groups json.RawMessage) *promRule {
 	labels := m.ObjectLabelsWith(m.Kubernetes.RuleLabels)
-	return &monitoringv1.PrometheusRule{
+	return &promRule{
 		TypeMeta: metav1.TypeMeta{
 			APIVersion: monitoringv1.SchemeGroupVersion.String(),
 			Kind:       monitoringv1.PrometheusRuleKind,
@@ -119,7 +133,7 @@ func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *monitoringv1
 			Namespace: m.Namespace,
 			Labels:    labels,
 		},
-		Spec: monitoringv1.PrometheusRuleSpec{Groups: groups},
+		Spec: ruleFile{Groups: groups},
 	}
 }
 

@@ -137,7 +137,7 @@ func TestRenderFiles(t *testing.T) {
 func TestPrometheusRuleMatchesRuleFile(t *testing.T) {
 	m := seedModule()
 	fs := mustRender(t, m)
-	var rf ruleFile
+	var rf ruleFileDoc
 	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesFile], &rf); err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestBurnRateThresholds(t *testing.T) {
 				Errors: []ir.Matcher{{Label: "code", Values: []string{"500"}}}})
 			s.Page.Name, s.Ticket.Name = "AvailPage", "AvailTicket"
 			m.SLOs = []*ir.SLO{s}
-			var rf ruleFile
+			var rf ruleFileDoc
 			if err := yaml.Unmarshal(mustRender(t, m)["m/"+RulesFile], &rf); err != nil {
 				t.Fatal(err)
 			}
