@@ -1,26 +1,65 @@
-// Package yamlx renders YAML exactly as sigs.k8s.io/yaml does, faster.
+// Package yamlx prints JSON documents as YAML, and as indented JSON, fast.
 //
-// sigs.k8s.io/yaml.Marshal encodes a value as JSON, parses that JSON with
-// the YAML parser of go.yaml.in/yaml/v2 (JSON is YAML) into maps, slices
-// and scalars, and emits those with the same library. The YAML parser is
-// the slow half: FromJSON builds the very same values with encoding/json's
-// tokenizer, resolving numbers as the YAML parser resolves plain scalars,
-// and leaves the emitting to yaml/v2, so the bytes are the same (see
-// TestSameAsSigsYAML).
+// Marshal encodes a value with encoding/json, as sigs.k8s.io/yaml does;
+// FromJSON parses that JSON into a compact tree and writes YAML straight
+// from it, in obsc's own style, one that both YAML parsers obsc's output
+// meets read back as the very same value: go.yaml.in/yaml/v2 (YAML 1.1,
+// inside sigs.k8s.io/yaml and so Kubernetes tooling) and go.yaml.in/yaml/v3
+// (YAML 1.2, Prometheus' rulefmt and promtool). TestRoundTrip and
+// FuzzFromJSON check that under both.
+//
+// The style, close to what yaml/v2 wrote before, minus its line folding:
+//
+//   - Block style, two-space indentation. Mapping keys sorted bytewise.
+//     A sequence inside a mapping is written at its key's indentation
+//     ("key:\n- a"); a mapping or sequence inside a sequence starts on the
+//     line of its "- ". Empty containers are {} and [].
+//   - null, true, false; numbers as their JSON text (an integer, or a float
+//     that both parsers read with strconv.ParseFloat; a number that does not
+//     fit a float64 is an error rather than a string).
+//   - A string is plain when that is certainly read back as that string by
+//     both parsers: it is one line of printable ASCII and Unicode letters,
+//     marks, numbers, punctuation and symbols, with spaces inside only; it
+//     starts with an ASCII letter or digit, one of _ / ( $ \ or a non-ASCII
+//     character; it has no ": ", " #", trailing ":" nor tab; and it does
+//     not look like anything YAML 1.1 or 1.2 resolves to another type:
+//     null, ~, y/n/yes/no/on/off/true/false in any case, <<, and strings
+//     that start with a digit, sign or dot and either consist of digits and
+//     "_.+-:eEtTzZ " only (numbers, base-60 numbers, timestamps) or spell a
+//     0x/0o/0b number, an infinity or a NaN. Those look-alikes, and the
+//     empty string, are double-quoted ("1", "yes", ""), as yaml/v2 did.
+//   - Any other one-line string of printable characters (no tab) is
+//     single-quoted, ' doubled.
+//   - A string with line breaks is a literal block scalar when every
+//     character is printable (tabs allowed) and no line ends in a space or
+//     a tab: "|" when it ends in one newline, "|-" in none, "|+" in more;
+//     with the indentation indicator 2 ("|2-") when it starts with a space,
+//     a tab or a newline. Its lines are indented two spaces past the key
+//     or "- " that owns it; empty lines are empty. Mapping keys and a
+//     string that is the whole document are never block scalars.
+//   - Everything else is double-quoted, escaping \" \\ \n \t \r and, as
+//     \uXXXX, every other control character, DEL, C1 controls, U+2028,
+//     U+2029, U+FEFF, U+FFFE and U+FFFF.
+//   - No line is ever folded, however long.
+//   - A key longer than 128 bytes is written as an explicit key ("? key"
+//     then ": value"): YAML parsers reject simple keys over 1024
+//     characters.
+//
+// FromJSONPruned drops nulls and empty objects and arrays first, which
+// Kubernetes objects are full of. IndentJSON re-prints JSON with sorted
+// keys and two-space indentation, byte for byte as a round trip through
+// encoding/json would.
 package yamlx
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"strconv"
-	"strings"
-
-	yaml "go.yaml.in/yaml/v2"
 )
 
-// Marshal is sigs.k8s.io/yaml.Marshal.
+// Marshal encodes v as JSON, with encoding/json, and that as YAML.
 func Marshal(v any) ([]byte, error) {
 	j, err := json.Marshal(v)
 	if err != nil {
@@ -33,210 +72,195 @@ func Marshal(v any) ([]byte, error) {
 	return y, nil
 }
 
-// FromJSON is sigs.k8s.io/yaml.JSONToYAML for one JSON document.
+// FromJSON converts one JSON document to YAML in the package's style.
 func FromJSON(j []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(j))
-	dec.UseNumber()
-	var raw any
-	if err := dec.Decode(&raw); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("yamlx: trailing data after JSON document")
-	}
-	v, err := convert(raw)
+	return fromJSON(j, false)
+}
+
+// ErrEmpty is FromJSONPruned's error for a document of which nothing is
+// left.
+var ErrEmpty = errors.New("yamlx: nothing left of the document once pruned")
+
+// FromJSONPruned is FromJSON after dropping every null and every empty
+// object or array, recursively: a member or element left empty goes too.
+func FromJSONPruned(j []byte) ([]byte, error) {
+	return fromJSON(j, true)
+}
+
+func fromJSON(j []byte, prune bool) ([]byte, error) {
+	t := getTree()
+	defer putTree(t)
+	root, err := t.parse(j)
 	if err != nil {
 		return nil, err
 	}
-	var lits []string
-	if !bytes.Contains(j, []byte(placeholder)) {
-		v = literals(v, &lits)
+	if prune {
+		var ok bool
+		if root, ok = t.prune(root); !ok {
+			return nil, ErrEmpty
+		}
 	}
-	out, err := yaml.Marshal(v)
-	if err != nil || len(lits) == 0 {
-		return out, err
+	e := emitter{t: t}
+	out := make([]byte, 0, t.size+t.size/8+16)
+	switch {
+	case root.kind == kindObject && root.n > 0:
+		out = e.mapping(out, root, 0)
+	case root.kind == kindArray && root.n > 0:
+		out = e.sequence(out, root, 0)
+	default:
+		out = e.scalar(out, root, -1)
 	}
-	return splice(out, lits)
+	if e.err != nil {
+		return nil, e.err
+	}
+	return out, nil
 }
 
-// convert turns what encoding/json decoded into what yaml/v2 decodes the
-// same JSON to when unmarshalling into an interface{}:
-// map[interface{}]interface{}, []interface{}, string, bool, nil, and int,
-// int64, uint64 or float64.
-func convert(v any) (any, error) {
-	switch v := v.(type) {
-	case map[string]any:
-		m := make(map[any]any, len(v))
-		for k, x := range v {
-			c, err := convert(x)
-			if err != nil {
-				return nil, err
+// An emitter writes a tree as YAML. Its methods append to and return the
+// output rather than keep it: a slice in a local variable is updated
+// without the write barriers a field behind a pointer costs.
+type emitter struct {
+	t   *tree
+	err error
+}
+
+const spaces = "                                                                "
+
+// appendIndent appends n spaces.
+func appendIndent(out []byte, n int) []byte {
+	for ; n > 0; n -= len(spaces) {
+		out = append(out, spaces[:min(n, len(spaces))]...)
+	}
+	return out
+}
+
+// maxSimpleKey is the longest key written as a simple key (yaml/v2's
+// limit for them too).
+const maxSimpleKey = 128
+
+// mapping writes a non-empty object whose first key goes where the output
+// is; the others, and the keys of nested objects, are indented by col.
+func (e *emitter) mapping(out []byte, obj node, col int) []byte {
+	c := e.t.children(obj)
+	for i := 0; i < len(c); i += 2 {
+		if i > 0 {
+			out = appendIndent(out, col)
+		}
+		k, v := c[i], c[i+1]
+		if k.n > maxSimpleKey {
+			out = append(out, '?', ' ')
+			out, _ = e.str(out, e.t.text(k), col, false)
+			out = append(out, '\n')
+			out = appendIndent(out, col)
+		} else {
+			out, _ = e.str(out, e.t.text(k), col, false)
+		}
+		out = append(out, ':')
+		switch {
+		case v.kind == kindObject && v.n > 0:
+			out = append(out, '\n')
+			out = appendIndent(out, col+2)
+			out = e.mapping(out, v, col+2)
+		case v.kind == kindArray && v.n > 0:
+			out = append(out, '\n')
+			out = appendIndent(out, col)
+			out = e.sequence(out, v, col)
+		default:
+			out = append(out, ' ')
+			out = e.scalar(out, v, col)
+		}
+	}
+	return out
+}
+
+// sequence writes a non-empty array whose first "- " goes where the output
+// is; the others are indented by col.
+func (e *emitter) sequence(out []byte, arr node, col int) []byte {
+	for i, v := range e.t.children(arr) {
+		if i > 0 {
+			out = appendIndent(out, col)
+		}
+		out = append(out, '-', ' ')
+		switch {
+		case v.kind == kindObject && v.n > 0:
+			out = e.mapping(out, v, col+2)
+		case v.kind == kindArray && v.n > 0:
+			out = e.sequence(out, v, col+2)
+		default:
+			out = e.scalar(out, v, col)
+		}
+	}
+	return out
+}
+
+// scalar writes a scalar or an empty container and a newline; a block
+// scalar's lines are indented by col+2. col is -1 for the whole document.
+func (e *emitter) scalar(out []byte, v node, col int) []byte {
+	switch v.kind {
+	case kindNull, kindFalse, kindTrue:
+		out = append(out, words[v.kind]...)
+		return append(out, '\n')
+	case kindObject:
+		return append(out, "{}\n"...)
+	case kindArray:
+		return append(out, "[]\n"...)
+	case kindNumber:
+		// Both parsers read a JSON number as an int64, a uint64 or, with
+		// strconv.ParseFloat, a float64; yaml/v2 reads it as a string
+		// when ParseFloat fails, which only an exponent or some 309
+		// digits make it do (it rounds underflows to zero).
+		num := e.t.text(v)
+		if len(num) > 300 || bytes.ContainsAny(num, "eE") {
+			if _, err := strconv.ParseFloat(string(num), 64); err != nil && e.err == nil {
+				e.err = fmt.Errorf("yamlx: number %s does not fit a float64", num)
 			}
-			m[k] = c
 		}
-		return m, nil
-	case []any:
-		for i, x := range v {
-			c, err := convert(x)
-			if err != nil {
-				return nil, err
-			}
-			v[i] = c
-		}
-		return v, nil
-	case json.Number:
-		return number(string(v))
-	default: // string, bool, nil
-		return v, nil
+		out = append(out, num...)
+		return append(out, '\n')
 	}
+	out, block := e.str(out, e.t.text(v), col, col >= 0)
+	if !block {
+		out = append(out, '\n')
+	}
+	return out
 }
 
-// Long multi-line strings (a dashboard in a ConfigMap) are emitted as
-// literal block scalars, and yaml/v2 examines them byte by byte to decide
-// so. When a string is plain enough that the outcome is certain (see
-// literalSafe), it is emitted as a short placeholder of the same shape
-// and its lines are spliced in afterwards, as yaml/v2 would have written
-// them: each line behind the block's indentation.
-const placeholder = "yamlx-literal-placeholder-"
-
-const minLiteral = 1024
-
-// literalSafe reports whether yaml/v2 writes s as a literal block scalar
-// with clip chomping ("|") and no indentation indicator, each line as it
-// is: s is printable ASCII, ends in exactly one newline, has no empty
-// line, no line ending in a space, and does not start with a space.
-func literalSafe(s string) bool {
-	if len(s) < 2 || s[0] == ' ' || s[0] == '\n' || s[len(s)-1] != '\n' || s[len(s)-2] == '\n' || s[len(s)-2] == ' ' {
-		return false
+// str writes a string in the style chooseStyle picks; only a block
+// scalar ends its line, and then str returns true.
+func (e *emitter) str(out, s []byte, col int, blockOK bool) ([]byte, bool) {
+	switch chooseStyle(s, blockOK) {
+	case stylePlain:
+		return append(out, s...), false
+	case styleSingle:
+		return appendSingle(out, s), false
+	case styleLiteral:
+		return appendLiteral(out, s, col+2), true
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '\n' {
-			if s[i-1] == ' ' || s[i-1] == '\n' {
-				return false
-			}
-			continue
-		}
-		if c < 0x20 || c > 0x7e {
-			return false
-		}
-	}
-	return true
+	return appendQuoted(out, s, yamlQuoting), false
 }
 
-// literals replaces, in place, every long string literalSafe accepts by a
-// placeholder naming its index in lits.
-func literals(v any, lits *[]string) any {
-	switch v := v.(type) {
-	case map[any]any:
-		for k, x := range v {
-			v[k] = literals(x, lits)
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = literals(x, lits)
-		}
-	case string:
-		if len(v) >= minLiteral && literalSafe(v) {
-			p := fmt.Sprintf("%s%d\n%s%d\n", placeholder, len(*lits), placeholder, len(*lits))
-			*lits = append(*lits, v)
-			return p
-		}
+// appendLiteral writes s as a literal block scalar, its lines indented by
+// col.
+func appendLiteral(out, s []byte, col int) []byte {
+	out = append(out, '|')
+	if s[0] == ' ' || s[0] == '\t' || s[0] == '\n' {
+		out = append(out, '2')
 	}
-	return v
-}
-
-// splice puts the strings back in place of their placeholders.
-func splice(out []byte, lits []string) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(out) + len(lits)*minLiteral*2)
-	rest := out
-	for i, lit := range lits {
-		line := fmt.Sprintf("%s%d\n", placeholder, i)
-		at := bytes.Index(rest, []byte(line))
-		if at < 0 {
-			return nil, fmt.Errorf("yamlx: internal error: placeholder %d not emitted", i)
+	switch n := len(s); {
+	case s[n-1] != '\n':
+		out = append(out, '-')
+	case n == 1 || s[n-2] == '\n':
+		out = append(out, '+')
+	}
+	out = append(out, '\n')
+	for len(s) > 0 {
+		line, rest, _ := bytes.Cut(s, []byte{'\n'})
+		if len(line) > 0 {
+			out = appendIndent(out, col)
+			out = append(out, line...)
 		}
-		start := bytes.LastIndexByte(rest[:at], '\n') + 1
-		indent := rest[start:at]
-		if len(bytes.Trim(indent, " ")) != 0 || !bytes.HasPrefix(rest[at+len(line):], append(append([]byte{}, indent...), line...)) {
-			return nil, fmt.Errorf("yamlx: internal error: placeholder %d not emitted as a literal block", i)
-		}
-		b.Write(rest[:start])
-		for len(lit) > 0 {
-			l, after, _ := strings.Cut(lit, "\n")
-			b.Write(indent)
-			b.WriteString(l)
-			b.WriteByte('\n')
-			lit = after
-		}
-		rest = rest[at+len(line)+len(indent)+len(line):]
+		out = append(out, '\n')
+		s = rest
 	}
-	b.Write(rest)
-	return b.Bytes(), nil
-}
-
-// value decodes the next JSON value into what yaml/v2 decodes it to when
-// unmarshalling into an interface{}: map[interface{}]interface{},
-// []interface{}, string, bool, nil, and int, uint64 or float64.
-func value(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			m := map[any]any{}
-			for dec.More() {
-				k, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				v, err := value(dec)
-				if err != nil {
-					return nil, err
-				}
-				m[k.(string)] = v
-			}
-			_, err := dec.Token() // }
-			return m, err
-		case '[':
-			s := []any{}
-			for dec.More() {
-				v, err := value(dec)
-				if err != nil {
-					return nil, err
-				}
-				s = append(s, v)
-			}
-			_, err := dec.Token() // ]
-			return s, err
-		}
-		return nil, fmt.Errorf("yamlx: unexpected %v", t)
-	case json.Number:
-		return number(string(t))
-	default: // string, bool, nil
-		return t, nil
-	}
-}
-
-// number resolves a JSON number as yaml/v2 resolves a plain scalar: an
-// int when it fits, else a uint64, else a float64.
-func number(s string) (any, error) {
-	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-		if i == int64(int(i)) {
-			return int(i), nil
-		}
-		return i, nil
-	}
-	if u, err := strconv.ParseUint(s, 0, 64); err == nil {
-		return u, nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return nil, fmt.Errorf("yamlx: bad number %q", s)
-	}
-	return f, nil
+	return out
 }

@@ -302,28 +302,16 @@ func joinValues(values []string) string {
 // marshalJSON prints the dashboard deterministically: object keys sorted,
 // two-space indent, no HTML escaping (PromQL is full of < > &), and a
 // trailing newline. The SDK marshals structs in field order and panels
-// through custom marshalers, so the bytes are decoded and re-encoded
-// through generic values, which encoding/json prints with sorted keys;
-// json.Number keeps every number exactly as the SDK wrote it.
+// through custom marshalers, so the JSON is re-printed with its keys
+// sorted; yamlx.IndentJSON does that byte for byte as a round trip through
+// encoding/json's generic values (json.Number: numbers as the SDK wrote
+// them) did, faster.
 func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
 	raw, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return yamlx.IndentJSON(raw)
 }
 
 // configMap wraps the dashboard JSON in the ConfigMap the Grafana sidecar
@@ -346,7 +334,7 @@ func configMap(m *ir.Module, data []byte) ([]byte, error) {
 		},
 		Data: map[string]string{m.Name + ".json": string(data)},
 	}
-	out, err := yamlx.Marshal(cm) // sigs.k8s.io/yaml.Marshal, faster
+	out, err := yamlx.Marshal(cm) // the dashboard JSON becomes a literal block
 	if err != nil {
 		return nil, err
 	}

@@ -137,9 +137,9 @@ func prometheusRule(m *ir.Module, groups json.RawMessage) *promRule {
 	}
 }
 
-// marshal renders v as YAML behind the generated-file header.
-// sigs.k8s.io/yaml goes through JSON, so map keys and struct fields come out
-// sorted and the layout is stable; yamlx writes the same bytes faster.
+// marshal renders v as YAML behind the generated-file header. yamlx goes
+// through v's JSON (the operator types' json tags), with every mapping's
+// keys sorted, so the layout is stable.
 func marshal(m *ir.Module, v any) ([]byte, error) {
 	b, err := yamlx.Marshal(v)
 	if err != nil {
