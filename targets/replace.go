@@ -159,6 +159,7 @@ func (o *Output) Scan(prev *State) (*Tree, error) {
 		return nil, err
 	}
 	o.tree = t
+	o.files = make(map[string]outFile, len(t.Generated))
 	return t, nil
 }
 
@@ -501,7 +502,7 @@ func (o *Output) copyInPlace(changes []Change) error {
 // State returns the State of the output after Commit: the Stat of every
 // file it holds now. Files Commit did not touch keep what Scan saw.
 func (o *Output) State() *State {
-	s := &State{Files: map[string]StateFile{}}
+	s := &State{Files: make(map[string]StateFile, len(o.files))}
 	paths := make([]string, 0, len(o.files))
 	for p := range o.files {
 		paths = append(paths, p)

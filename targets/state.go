@@ -60,7 +60,7 @@ func LoadState(file string) *State {
 	if !ok {
 		return nil
 	}
-	s := &State{Files: map[string]StateFile{}}
+	s := &State{Files: make(map[string]StateFile, bytes.Count(body, []byte("\n")))}
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	sc.Buffer(make([]byte, 4096), 1<<20)
 	if !sc.Scan() || sc.Text() != stateFormat {
@@ -133,7 +133,7 @@ func (s *State) Equal(other *State) bool {
 // saw them (files it was given content for, but did not see on disk, are
 // left out).
 func (t *Tree) State() *State {
-	s := &State{Files: map[string]StateFile{}}
+	s := &State{Files: make(map[string]StateFile, len(t.stats))}
 	for p, st := range t.stats {
 		if f, ok := t.Generated[p]; ok {
 			s.Files[p] = StateFile{Stat: st, Digest: f.Digest}

@@ -204,6 +204,8 @@ func Scan(dir string, prev *State) (*Tree, error) {
 			r.foreign = data
 		}
 	})
+	t.Generated = make(map[string]*File, len(files))
+	t.stats = make(map[string]Stat, len(files))
 	for i, f := range files {
 		r := results[i]
 		switch {

@@ -156,7 +156,9 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	entries := make([]*cache.Entry, len(dirs))
 	known := make([]*compile.Known, len(dirs))
 	if cc != nil {
-		parallel(len(dirs), func(i int) {
+		// Reading module files and cache entries blocks on the
+		// filesystem more than it computes: more workers than cores.
+		par.Do(len(dirs), 4*runtime.GOMAXPROCS(0), func(i int) {
 			keys[i], cacheable[i] = cc.Key(dirs[i])
 			if !cacheable[i] {
 				return
