@@ -302,6 +302,16 @@ func (b *builder) labelValue(pos ir.Pos, what, v string) {
 	}
 }
 
+// metricLabelPos is where an error about label i of a metric points: the
+// label in the user's list, or standard: for a standard metric. Errors
+// are rare, so it is looked up only for one.
+func (b *builder) metricLabelPos(mt *ir.Metric, i int) ir.Pos {
+	if mt.Standard {
+		return mt.Pos
+	}
+	return b.at("metrics", mt.Name, "labels", i)
+}
+
 // metrics expands `standard:` and checks every metric definition.
 func (b *builder) metrics() {
 	s, m := b.spec, b.m
@@ -378,21 +388,17 @@ func (b *builder) metrics() {
 		mt := defined[name]
 		seen := map[string]bool{}
 		for i, l := range mt.Labels {
-			pos := b.at("metrics", name, "labels", i)
-			if mt.Standard {
-				pos = mt.Pos
-			}
 			if seen[l] {
-				b.errorf(pos, "", "metric %s lists label %s twice", name, l)
+				b.errorf(b.metricLabelPos(mt, i), "", "metric %s lists label %s twice", name, l)
 				continue
 			}
 			seen[l] = true
 			if m.Label(l) == nil {
 				if !labelNameRE.MatchString(l) || strings.HasPrefix(l, "__") || reservedLabels[l] != "" {
-					b.labelName(pos, l)
+					b.labelName(b.metricLabelPos(mt, i), l)
 					continue
 				}
-				b.errorf(pos, undeclaredHint(l, labelNames), "metric %s uses label %s, which is not declared in labels", name, l)
+				b.errorf(b.metricLabelPos(mt, i), undeclaredHint(l, labelNames), "metric %s uses label %s, which is not declared in labels", name, l)
 			}
 		}
 		mt.Pairs = m.Standard != nil && seen["component"] && seen["port"]

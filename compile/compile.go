@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 
+	"cuelang.org/go/cue"
+
 	"github.com/tinysystems/obsc/compile/ir"
 )
 
@@ -44,15 +46,24 @@ func (c *Compiler) module(dir string) (*ir.Module, Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	if errs := numberRange(user, unified); len(errs) > 0 {
-		return nil, errs
-	}
+	return c.check(dir, user, unified)
+}
+
+// check decodes the unified value, runs every check and builds the IR.
+func (c *Compiler) check(dir string, user, unified cue.Value) (*ir.Module, Errors) {
 	var s spec
-	if err := unified.Decode(&s); err != nil {
-		return nil, c.cueErrors(err, user)
+	if !decodeSpec(unified, &s) {
+		// Something decodeSpec leaves to the checks that report it.
+		if errs := numberRange(user, unified); len(errs) > 0 {
+			return nil, errs
+		}
+		s = spec{}
+		if err := unified.Decode(&s); err != nil {
+			return nil, c.cueErrors(err, user)
+		}
 	}
 	src := &source{user: user, unified: unified, dir: dir}
-	b := &builder{src: src, spec: &s}
+	b := &builder{src: src, spec: &s, templates: c.templates}
 	m := b.build()
 	m.Dir = dir
 	if len(b.errs) > 0 {
@@ -82,6 +93,8 @@ type builder struct {
 	spec *spec
 	m    *ir.Module
 	errs Errors
+	// templates caches parseTemplate across modules; nil caches nothing.
+	templates map[string]error
 }
 
 func (b *builder) errorf(pos ir.Pos, hint, format string, args ...any) {

@@ -57,10 +57,10 @@ func BenchmarkDecodeAndCheck(b *testing.B) {
 	}
 	for b.Loop() {
 		var s spec
-		if err := unified.Decode(&s); err != nil {
-			b.Fatal(err)
+		if !decodeSpec(unified, &s) {
+			b.Fatal("decodeSpec takes the slow path")
 		}
-		bl := &builder{src: &source{user: user, unified: unified, dir: dir}, spec: &s}
+		bl := &builder{src: &source{user: user, unified: unified, dir: dir}, spec: &s, templates: c.templates}
 		bl.build()
 		if len(bl.errs) > 0 {
 			b.Fatal(bl.errs)

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/load"
@@ -119,6 +121,12 @@ const MaxFileSize = 4 << 20
 type Compiler struct {
 	ctx    *cue.Context
 	schema cue.Value
+	// templates holds parseTemplate's outcome for the alert templates of
+	// the modules compiled so far (see builder.template).
+	templates map[string]error
+	// moduleFree holds the directories known to have no cue.mod in them
+	// or above them (see inModule): modules share their parents.
+	moduleFree map[string]bool
 }
 
 // NewCompiler returns a Compiler with the embedded schema compiled once.
@@ -128,7 +136,7 @@ func NewCompiler() (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{ctx: ctx, schema: def}, nil
+	return &Compiler{ctx: ctx, schema: def, templates: map[string]error{}, moduleFree: map[string]bool{}}, nil
 }
 
 // load reads the CUE package in dir and unifies it with #Module. It
@@ -138,14 +146,30 @@ func (c *Compiler) load(dir string) (user, unified cue.Value, errs Errors) {
 	if err != nil {
 		return user, unified, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
 	}
-	if errs := checkFiles(abs); len(errs) > 0 {
+	files, errs := checkFiles(abs)
+	if len(errs) > 0 {
 		return user, unified, errs
 	}
-	insts := load.Instances([]string{"."}, &load.Config{Dir: abs})
-	if len(insts) != 1 {
-		return user, unified, Errors{Errorf(ir.Pos{File: abs}, "", "expected one CUE package, found %d", len(insts))}
+	inst := c.plainInstance(abs, files)
+	if inst == nil {
+		if inst, errs = loadInstance(abs); len(errs) > 0 {
+			return user, unified, errs
+		}
 	}
-	inst := insts[0]
+	return c.evaluate(inst)
+}
+
+// loadInstance loads the CUE package in dir with cue/load.
+func loadInstance(dir string) (*build.Instance, Errors) {
+	insts := load.Instances([]string{"."}, &load.Config{Dir: dir})
+	if len(insts) != 1 {
+		return nil, Errors{Errorf(ir.Pos{File: dir}, "", "expected one CUE package, found %d", len(insts))}
+	}
+	return insts[0], nil
+}
+
+// evaluate builds the instance and unifies it with #Module.
+func (c *Compiler) evaluate(inst *build.Instance) (user, unified cue.Value, errs Errors) {
 	if inst.Err != nil {
 		return user, unified, c.cueErrors(inst.Err, cue.Value{})
 	}
@@ -160,12 +184,22 @@ func (c *Compiler) load(dir string) (user, unified cue.Value, errs Errors) {
 	return user, unified, nil
 }
 
+// sourceFile is a .cue file of a module directory, read once for the
+// checks and for building the instance.
+type sourceFile struct {
+	path    string // absolute
+	data    []byte
+	regular bool // a regular file, not a symbolic link or device
+}
+
 // checkFiles refuses oversized and non-UTF-8 files before CUE reads them.
-func checkFiles(dir string) Errors {
+// It returns the files it read.
+func checkFiles(dir string) ([]sourceFile, Errors) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
+		return nil, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
 	}
+	var files []sourceFile
 	var errs Errors
 	var pkg, pkgFile string
 	for _, e := range entries {
@@ -193,6 +227,7 @@ func checkFiles(dir string) Errors {
 				"invalid UTF-8 byte %#02x", data[lineOffset(data, line)+col-1]))
 			continue
 		}
+		files = append(files, sourceFile{path: file, data: data, regular: e.Type().IsRegular()})
 		// A file without a package clause, or of another package, makes
 		// the CUE loader fail without a position.
 		f, err := parser.ParseFile(file, data, parser.PackageClauseOnly)
@@ -216,7 +251,89 @@ func checkFiles(dir string) Errors {
 				"package %s differs from package %s of %s", name, pkg, pkgFile))
 		}
 	}
-	return errs
+	return files, errs
+}
+
+// plainInstance builds the CUE instance of a module directory without
+// cue/load, which costs more than parsing the files. It does so only where
+// loading is plain: no cue.mod in dir or above it (so no module, no
+// dependencies and no files of parent directories to add), and only files
+// cue/load would include (no names starting with "." or "_", no _test.cue
+// or _tool.cue, no byte order mark), each parsing, with a package clause,
+// without imports and without attributes (@if, @tag, @embed, …). For any
+// other directory it returns nil: cue/load builds the instance and reports
+// what is wrong with the files. The instance is named as cue/load names a
+// package outside a module.
+func (c *Compiler) plainInstance(dir string, files []sourceFile) *build.Instance {
+	if len(files) == 0 || c.inModule(dir) {
+		return nil
+	}
+	inst := build.NewContext().NewInstance(dir, nil)
+	for _, f := range files {
+		base := filepath.Base(f.path)
+		if !f.regular || strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_") ||
+			strings.HasSuffix(base, "_test.cue") || strings.HasSuffix(base, "_tool.cue") ||
+			bytes.HasPrefix(f.data, []byte("\uFEFF")) {
+			return nil
+		}
+		syntax, err := parser.ParseFile(f.path, f.data, parser.NewConfig(parser.ParseComments))
+		if err != nil || !plainSyntax(syntax, f.data) {
+			return nil
+		}
+		if inst.AddSyntax(syntax) != nil {
+			return nil
+		}
+	}
+	if inst.Err != nil {
+		return nil
+	}
+	inst.ImportPath = ":" + inst.PkgName
+	inst.DisplayPath = "."
+	inst.Root = dir
+	return inst
+}
+
+// plainSyntax reports whether a parsed file has a package clause (not the
+// anonymous package _), no imports and no attributes.
+func plainSyntax(f *ast.File, data []byte) bool {
+	if name := f.PackageName(); name == "" || name == "_" {
+		return false
+	}
+	for range f.ImportSpecs() {
+		return false
+	}
+	if bytes.IndexByte(data, '@') < 0 {
+		return true // no attribute can hide in the file
+	}
+	plain := true
+	ast.Walk(f, func(n ast.Node) bool {
+		if _, ok := n.(*ast.Attribute); ok {
+			plain = false
+		}
+		return plain
+	}, nil)
+	return plain
+}
+
+// inModule reports whether cue/load would look for a CUE module for dir:
+// dir lies inside a cue.mod directory, or a cue.mod (a directory, or the
+// legacy file) exists in dir or one of its parents. A cue.mod that cannot
+// be checked counts as present.
+func (c *Compiler) inModule(dir string) bool {
+	if c.moduleFree[dir] {
+		return false
+	}
+	if filepath.Base(dir) == "cue.mod" {
+		return true
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "cue.mod")); !errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	if parent := filepath.Dir(dir); parent != dir && c.inModule(parent) {
+		return true
+	}
+	c.moduleFree[dir] = true
+	return false
 }
 
 // invalidUTF8 finds the first byte of data that is not valid UTF-8 and
@@ -330,16 +447,7 @@ func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
 func numberRange(user, unified cue.Value) Errors {
 	var errs Errors
 	unified.Walk(func(v cue.Value) bool {
-		var err error
-		switch v.Kind() {
-		case cue.IntKind:
-			_, err = v.Int64()
-		case cue.FloatKind:
-			_, err = v.Float64()
-		default:
-			return true
-		}
-		if err == nil {
+		if numberFits(v) {
 			return true
 		}
 		sels := v.Path().Selectors()

@@ -32,9 +32,10 @@ const (
 // catalog and returns it re-printed from the AST. path points at the
 // string in the spec.
 func (b *builder) promql(expr string, use exprUse, path ...any) string {
-	pos := b.at(path...)
+	// The position is looked up only for an error.
+	pos := func() ir.Pos { return b.at(path...) }
 	if strings.TrimSpace(expr) == "" {
-		b.errorf(pos, "", "expr must not be empty")
+		b.errorf(pos(), "", "expr must not be empty")
 		return ""
 	}
 	e, err := promParser.ParseExpr(expr)
@@ -42,17 +43,17 @@ func (b *builder) promql(expr string, use exprUse, path ...any) string {
 		var perrs parser.ParseErrors
 		if errors.As(err, &perrs) && len(perrs) > 0 {
 			pe := perrs[0]
-			b.errorf(exprPos(pos, expr, int(pe.PositionRange.Start)), "", "invalid PromQL: %s", pe.Err)
+			b.errorf(exprPos(pos(), expr, int(pe.PositionRange.Start)), "", "invalid PromQL: %s", pe.Err)
 		} else {
-			b.errorf(pos, "", "invalid PromQL: %v", err)
+			b.errorf(pos(), "", "invalid PromQL: %v", err)
 		}
 		return ""
 	}
 	if use == exprAlert && e.Type() != parser.ValueTypeVector && e.Type() != parser.ValueTypeScalar {
-		b.errorf(pos, "an alert expression must return an instant vector", "expr returns a %s", e.Type())
+		b.errorf(pos(), "an alert expression must return an instant vector", "expr returns a %s", e.Type())
 	}
 	for _, p := range checkExpr(b.m, b.externals(), e) {
-		b.errorf(exprPos(pos, expr, p.offset), p.hint, "%s", p.msg)
+		b.errorf(exprPos(pos(), expr, p.offset), p.hint, "%s", p.msg)
 	}
 	confine(b.m, e)
 	return e.String()
@@ -389,6 +390,24 @@ func (b *builder) template(path []any, text string) {
 	if !strings.Contains(text, "{{") {
 		return
 	}
+	err, ok := b.templates[text]
+	if !ok {
+		err = parseTemplate(text)
+		if b.templates != nil {
+			b.templates[text] = err
+		}
+	}
+	if err != nil {
+		b.errorf(b.at(path...), "templates use Go text/template syntax, e.g. {{ $labels.component }}", "invalid template: %v", err)
+	}
+}
+
+// parseTemplate parses text as Prometheus parses an alert template. Its
+// error is Prometheus' message without the template's name. Prometheus
+// builds its function map for every template, which makes this cost more
+// than the rest of a module's checks; alerts repeat their templates, so
+// builder.template caches the result.
+func parseTemplate(text string) error {
 	defs := "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 	data := struct {
 		Labels         map[string]string
@@ -397,13 +416,15 @@ func (b *builder) template(path []any, text string) {
 		Value          float64
 	}{}
 	t := template.NewTemplateExpander(context.Background(), defs+text, "__obsc", data, prommodel.Time(0), nil, nil, nil)
-	if err := t.ParseTest(); err != nil {
-		msg := err.Error()
-		if i := strings.LastIndex(msg, "__obsc:"); i >= 0 {
-			msg = msg[i+len("__obsc:"):]
-		}
-		b.errorf(b.at(path...), "templates use Go text/template syntax, e.g. {{ $labels.component }}", "invalid template: %s", strings.TrimSpace(msg))
+	err := t.ParseTest()
+	if err == nil {
+		return nil
 	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "__obsc:"); i >= 0 {
+		msg = msg[i+len("__obsc:"):]
+	}
+	return errors.New(strings.TrimSpace(msg))
 }
 
 // parseNonNegDuration parses a Prometheus duration that may be zero.
@@ -430,14 +451,15 @@ var rawSentinelText = prommodel.Duration(rawSentinel).String()
 // query confined to the module and re-printed, with ir.WindowPlaceholder
 // where the range goes.
 func (b *builder) rawQuery(tmpl string, path ...any) string {
-	pos := b.at(path...)
+	// The position is looked up only for an error.
+	pos := func() ir.Pos { return b.at(path...) }
 	if strings.TrimSpace(tmpl) == "" {
-		b.errorf(pos, "", "query must not be empty")
+		b.errorf(pos(), "", "query must not be empty")
 		return ""
 	}
 	locs := windowRE.FindAllStringIndex(tmpl, -1)
 	if len(locs) == 0 {
-		b.errorf(pos, `write the range as [{{.window}}], e.g. sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`,
+		b.errorf(pos(), `write the range as [{{.window}}], e.g. sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`,
 			"query has no {{.window}} placeholder, so every SLI window would read the same range")
 		return ""
 	}
@@ -465,7 +487,7 @@ func (b *builder) rawQuery(tmpl string, path ...any) string {
 		return off + d
 	}
 	if i := strings.Index(text, "{{"); i >= 0 {
-		b.errorf(exprPos(pos, tmpl, orig(i)), "the only template a raw query may use is {{.window}}", "query uses a template other than {{.window}}")
+		b.errorf(exprPos(pos(), tmpl, orig(i)), "the only template a raw query may use is {{.window}}", "query uses a template other than {{.window}}")
 		return ""
 	}
 	e, err := promParser.ParseExpr(text)
@@ -473,18 +495,18 @@ func (b *builder) rawQuery(tmpl string, path ...any) string {
 		var perrs parser.ParseErrors
 		if errors.As(err, &perrs) && len(perrs) > 0 {
 			pe := perrs[0]
-			b.errorf(exprPos(pos, tmpl, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
+			b.errorf(exprPos(pos(), tmpl, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
 		} else {
-			b.errorf(pos, "", "invalid PromQL: %v", err)
+			b.errorf(pos(), "", "invalid PromQL: %v", err)
 		}
 		return ""
 	}
 	if e.Type() != parser.ValueTypeVector {
-		b.errorf(pos, "an SLI query must return an instant vector, e.g. sum(rate(...[{{.window}}]))", "query returns a %s", e.Type())
+		b.errorf(pos(), "an SLI query must return an instant vector, e.g. sum(rate(...[{{.window}}]))", "query returns a %s", e.Type())
 		return ""
 	}
 	for _, p := range checkExpr(b.m, b.externals(), e) {
-		b.errorf(exprPos(pos, tmpl, orig(p.offset)), p.hint, "%s", p.msg)
+		b.errorf(exprPos(pos(), tmpl, orig(p.offset)), p.hint, "%s", p.msg)
 	}
 	confine(b.m, e)
 	return strings.ReplaceAll(e.String(), rawSentinelText, ir.WindowPlaceholder)

@@ -206,14 +206,13 @@ func (b *builder) tier(v any, slo, tier, severity string) *ir.Tier {
 
 // extraLabel checks a user label set on an alert.
 func (b *builder) extraLabel(path []any, k, v string) {
-	pos := b.at(path...)
 	if !labelNameRE.MatchString(k) || strings.HasPrefix(k, "__") {
-		b.errorf(pos, "label names match [a-zA-Z_][a-zA-Z0-9_]*", "%q is not a valid label name", k)
+		b.errorf(b.at(path...), "label names match [a-zA-Z_][a-zA-Z0-9_]*", "%q is not a valid label name", k)
 		return
 	}
 	switch k {
 	case ir.LabelModule, ir.LabelSLO, ir.LabelTier, "alertname":
-		b.errorf(pos, "choose another name", "label %s is set by obsc", k)
+		b.errorf(b.at(path...), "choose another name", "label %s is set by obsc", k)
 		return
 	}
 	b.template(path, v)

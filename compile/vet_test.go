@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -9,7 +8,6 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/load"
-	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/tinysystems/obsc/schema"
 )
@@ -54,23 +52,7 @@ func TestCueVetAgrees(t *testing.T) {
 	files, _ := filepath.Glob("testdata/bad/*.txtar")
 	dirs := map[string]string{"examples/http-module": "../examples/http-module", "examples/orders": "../examples/orders"}
 	for _, file := range files {
-		ar, err := txtar.ParseFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dir := t.TempDir()
-		hasModule := false
-		for _, f := range ar.Files {
-			if f.Name == "want" {
-				continue
-			}
-			hasModule = hasModule || f.Name == "module.cue"
-			os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o644)
-		}
-		if !hasModule {
-			os.WriteFile(filepath.Join(dir, "module.cue"), []byte(baseModule), 0o644)
-		}
-		dirs[file] = dir
+		dirs[file] = caseDir(t, file)
 	}
 	schemaErrors := 0
 	for name, dir := range dirs {
