@@ -68,8 +68,10 @@ func newBuildCmd(c *cli) *command {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail
 		}
-		if s := o.State(); cc != nil && !s.Equal(prev) {
-			_ = s.Save(cc.StateFile(*out)) // a shortcut for next time, no more
+		if cc != nil {
+			if s := o.State(); !s.Equal(prev) {
+				_ = s.Save(cc.StateFile(*out)) // a shortcut for next time, no more
+			}
 		}
 		if res.InPlace != "" {
 			fmt.Fprintf(c.stderr, "obsc: wrote %s file by file, not as a whole: %s\n", *out, res.InPlace)
@@ -102,8 +104,10 @@ func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targe
 		fmt.Fprintln(c.stderr, "obsc:", treeErr)
 		return exitFail
 	}
-	if s := tree.State(); cc != nil && !s.Equal(prev) {
-		_ = s.Save(cc.StateFile(out))
+	if cc != nil {
+		if s := tree.State(); !s.Equal(prev) {
+			_ = s.Save(cc.StateFile(out))
+		}
 	}
 	c.leavingAlone(out, tree, chk.Has)
 	changes := chk.Changes()
