@@ -68,11 +68,7 @@ func newBuildCmd(c *cli) *command {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail
 		}
-		if cc != nil {
-			if s := o.State(); !s.Equal(prev) {
-				_ = s.Save(cc.StateFile(*out)) // a shortcut for next time, no more
-			}
-		}
+		saveState(cc, *out, o.State, prev)
 		if res.InPlace != "" {
 			fmt.Fprintf(c.stderr, "obsc: wrote %s file by file, not as a whole: %s\n", *out, res.InPlace)
 		}
@@ -104,11 +100,7 @@ func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targe
 		fmt.Fprintln(c.stderr, "obsc:", treeErr)
 		return exitFail
 	}
-	if cc != nil {
-		if s := tree.State(); !s.Equal(prev) {
-			_ = s.Save(cc.StateFile(out))
-		}
-	}
+	saveState(cc, out, tree.State, prev)
 	c.leavingAlone(out, tree, chk.Has)
 	changes := chk.Changes()
 	for _, ch := range changes {
@@ -120,6 +112,18 @@ func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targe
 	}
 	fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", out, nmods, chk.Len())
 	return exitOK
+}
+
+// saveState keeps the State of out in the cache, when there is one and
+// the State changed: a shortcut for the next run, no more, so a failure to
+// save it is ignored.
+func saveState(cc *cache.Cache, out string, state func() *targets.State, prev *targets.State) {
+	if cc == nil {
+		return
+	}
+	if s := state(); !s.Equal(prev) {
+		_ = s.Save(cc.StateFile(out))
+	}
 }
 
 // leavingAlone notes the foreign files of tree that the build does not
