@@ -17,11 +17,13 @@
 package prometheus
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"path"
+	"slices"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	prommodel "github.com/prometheus/common/model"
@@ -41,16 +43,17 @@ const (
 	RulesTestFile      = "rules_test.yaml"
 )
 
-// ruleFile is the document of a plain Prometheus rule file. Its groups are
-// the operator's RuleGroups, marshalled once (json.RawMessage) into both
-// documents, so the rule file and the PrometheusRule hold the very same
-// values.
+// ruleFile is the document of a plain Prometheus rule file, which is also
+// the spec of the PrometheusRule: the two documents hold the very same
+// groups, written once (ruleFileJSON).
 type ruleFile struct {
-	Groups json.RawMessage `json:"groups"`
+	Groups []monitoringv1.RuleGroup `json:"groups"`
 }
 
-// promRule is a monitoringv1.PrometheusRule whose spec holds the groups
-// already marshalled; the tests decode it strictly into the operator type.
+// promRule is a monitoringv1.PrometheusRule with the groups in the same
+// type as the rule file's; the tests decode it strictly into the operator
+// type. ruleFile and promRule are what encoding/json writes the documents
+// from, which targets.SelfCheck compares with what obsc writes.
 type promRule struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata"`
@@ -73,11 +76,11 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	if err := checkNames(groups); err != nil {
 		return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
 	}
-	groupsJSON, err := json.Marshal(groups)
+	spec, err := ruleFileJSON(groups)
 	if err != nil {
-		return nil, fmt.Errorf("internal error: could not marshal rule groups: %w", err)
+		return nil, err
 	}
-	rules, err := marshal(m, ruleFile{Groups: groupsJSON})
+	rules, err := toYAML(m, spec, ruleFile{Groups: groups})
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +90,12 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 		}
 	}
 
-	promRule, err := marshal(m, prometheusRule(m, groupsJSON))
+	pr := prometheusRule(m, groups)
+	prJSON, err := prometheusRuleJSON(pr, spec)
+	if err != nil {
+		return nil, err
+	}
+	promRule, err := toYAML(m, prJSON, pr)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +104,12 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	tests, err := marshal(m, tf)
+	w := jsonWriter{b: make([]byte, 0, 64<<10)}
+	w.testFile(tf)
+	if w.err != nil {
+		return nil, fmt.Errorf("internal error: could not marshal %T: %w", tf, w.err)
+	}
+	tests, err := toYAML(m, w.b, tf)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +134,7 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 // Labels: module.labels, then kubernetes.ruleLabels (the Prometheus rule
 // selector usually keys on these), then the managed-by label, which always
 // wins because it is how obsc recognises its objects.
-func prometheusRule(m *ir.Module, groups json.RawMessage) *promRule {
+func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *promRule {
 	labels := m.ObjectLabelsWith(m.Kubernetes.RuleLabels)
 	return &promRule{
 		TypeMeta: metav1.TypeMeta{
@@ -137,9 +150,60 @@ func prometheusRule(m *ir.Module, groups json.RawMessage) *promRule {
 	}
 }
 
-// marshal renders v as YAML behind the generated-file header. yamlx goes
-// through v's JSON (the operator types' json tags), with every mapping's
-// keys sorted, so the layout is stable.
+// ruleFileJSON writes the rule file document: {"groups": [...]}.
+func ruleFileJSON(groups []monitoringv1.RuleGroup) ([]byte, error) {
+	w := jsonWriter{b: make([]byte, 0, 32<<10)}
+	w.raw(`{"groups":`)
+	w.ruleGroups(groups)
+	w.raw("}")
+	return w.b, w.err
+}
+
+// prometheusRuleJSON writes pr with spec, the rule file document, as its
+// spec. The small metadata is left to encoding/json.
+func prometheusRuleJSON(pr *promRule, spec []byte) ([]byte, error) {
+	meta, err := json.Marshal(pr.ObjectMeta)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: could not marshal %T: %w", pr.ObjectMeta, err)
+	}
+	w := jsonWriter{b: make([]byte, 0, len(spec)+len(meta)+128)}
+	w.raw(`{"apiVersion":`)
+	w.string(pr.APIVersion)
+	w.raw(`,"kind":`)
+	w.string(pr.Kind)
+	w.raw(`,"metadata":`)
+	w.b = append(w.b, meta...)
+	w.raw(`,"spec":`)
+	w.b = append(w.b, spec...)
+	w.raw("}")
+	return w.b, w.err
+}
+
+// toYAML prints a document written as JSON as YAML behind the
+// generated-file header. yamlx sorts every mapping's keys, so the layout
+// is stable. Under targets.SelfCheck it must be what encoding/json's JSON
+// of v, the same document, gives (marshal).
+func toYAML(m *ir.Module, j []byte, v any) ([]byte, error) {
+	y, err := yamlx.FromJSON(j)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: could not convert %T to YAML: %w", v, err)
+	}
+	// Inserted in place when the YAML leaves room, as it mostly does.
+	out := slices.Insert(y, 0, targets.YAMLHeader(m.Name)...)
+	if targets.SelfCheck {
+		want, err := marshal(m, v)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(out, want) {
+			return nil, fmt.Errorf("internal error: module %s: %T written as\n%s\nnot as encoding/json writes it:\n%s", m.Name, v, out, want)
+		}
+	}
+	return out, nil
+}
+
+// marshal renders v as YAML behind the generated-file header, through
+// encoding/json (the operator types' json tags).
 func marshal(m *ir.Module, v any) ([]byte, error) {
 	b, err := yamlx.Marshal(v)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/targets"
 )
 
 // Annotation names obsc writes.
@@ -32,10 +33,12 @@ func AlertsGroup(module string) string { return module + "-alerts" }
 func SLOGroup(module, slo string) string { return module + "-slo-" + slo }
 
 // builder turns the IR into rule groups. Every expression goes through
-// expr, which parses it and prints it back in canonical form.
+// expr, which parses it and prints it back in canonical form, but SLIs,
+// whose windows share one parse (sliRules).
 type builder struct {
-	m *ir.Module
-	p promparser.Parser
+	m      *ir.Module
+	p      promparser.Parser
+	ranges map[time.Duration]*promparser.MatrixSelector // rangeOf's
 }
 
 func newBuilder(m *ir.Module, p promparser.Parser) *builder {
@@ -74,11 +77,20 @@ func (b *builder) groups() ([]monitoringv1.RuleGroup, error) {
 // expr parses a generated expression and prints it back. A parse error is a
 // bug in obsc, never the user's: compile already parsed every user string.
 func (b *builder) expr(text string) (intstr.IntOrString, error) {
-	e, err := b.p.ParseExpr(text)
+	e, err := b.parse(text)
 	if err != nil {
-		return intstr.IntOrString{}, fmt.Errorf("internal error: module %s: generated expression does not parse: %w\n%s", b.m.Name, err, text)
+		return intstr.IntOrString{}, err
 	}
 	return intstr.FromString(promparser.Prettify(e)), nil
+}
+
+// parse parses a generated expression.
+func (b *builder) parse(text string) (promparser.Expr, error) {
+	e, err := b.p.ParseExpr(text)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: module %s: generated expression does not parse: %w\n%s", b.m.Name, err, text)
+	}
+	return e, nil
 }
 
 // rateWindow is the rate() range of threshold alerts.
@@ -191,17 +203,11 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 	g := monitoringv1.RuleGroup{Name: SLOGroup(b.m.Name, s.Name)}
 	ids := sloLabels(b.m, s)
 
-	for _, w := range ir.SLIWindows(s) {
-		text, err := b.sliExpr(s, w)
-		if err != nil {
-			return g, err
-		}
-		e, err := b.expr(text)
-		if err != nil {
-			return g, err
-		}
-		g.Rules = append(g.Rules, monitoringv1.Rule{Record: ir.SLIErrorRecord(w), Expr: e, Labels: copyLabels(ids)})
+	sli, err := b.sliRules(s, ids)
+	if err != nil {
+		return g, err
 	}
+	g.Rules = append(g.Rules, sli...)
 
 	budget := num(budgetOf(s))
 	meta := []struct{ record, text string }{
@@ -221,7 +227,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 		g.Rules = append(g.Rules, monitoringv1.Rule{Record: r.record, Expr: e, Labels: copyLabels(metaLabels)})
 	}
 
-	for _, t := range sloTiers(s) {
+	for _, t := range sloTiers(b.m, s) {
 		text := b.burnExpr(s, t.burnRates)
 		e, err := b.expr(text)
 		if err != nil {
@@ -230,11 +236,144 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 		g.Rules = append(g.Rules, monitoringv1.Rule{
 			Alert:       t.tier.Name,
 			Expr:        e,
-			Labels:      sloAlertLabels(b.m, s, t),
-			Annotations: sloAlertAnnotations(b.m, s, t),
+			Labels:      t.labels,
+			Annotations: t.annotations,
 		})
 	}
 	return g, nil
+}
+
+// sliRules returns the SLI recordings of s, one per window of ir.SLIWindows.
+//
+// Parsing and printing are most of what a rule costs, and an SLO has eight
+// windows. The expression of a ratio or latency SLI differs from window to
+// window only in the range of its rate() selectors (sliExpr,
+// ir.Module.RateSum), so it is parsed once and printed for each window by
+// a rangedExpr. Under targets.SelfCheck every window's own text is parsed
+// and printed too, and must give the same. A raw SLI holds the user's
+// queries, in which the window may be anywhere (a subquery range, an
+// offset), so each of its windows is parsed.
+func (b *builder) sliRules(s *ir.SLO, ids map[string]string) ([]monitoringv1.Rule, error) {
+	windows := ir.SLIWindows(s)
+	out := make([]monitoringv1.Rule, 0, len(windows))
+	var ranged *rangedExpr
+	for _, w := range windows {
+		text, err := b.sliExpr(s, w)
+		if err != nil {
+			return nil, err
+		}
+		var e intstr.IntOrString
+		if s.SLI.Kind == ir.SLIRaw {
+			if e, err = b.expr(text); err != nil {
+				return nil, err
+			}
+		} else {
+			if ranged == nil {
+				tree, err := b.parse(text)
+				if err != nil {
+					return nil, err
+				}
+				ranged = newRangedExpr(tree)
+			}
+			r, err := b.rangeOf(w)
+			if err != nil {
+				return nil, err
+			}
+			e = intstr.FromString(ranged.print(r))
+			if targets.SelfCheck {
+				if err := b.checkSame(e, text); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, monitoringv1.Rule{Record: ir.SLIErrorRecord(w), Expr: e, Labels: copyLabels(ids)})
+	}
+	return out, nil
+}
+
+// rangeOf returns the range selector `x[<w>]`, parsed: its range is what
+// the parser makes of the window's text, rounding included. The windows
+// of a module's SLOs are mostly the same, so each is parsed once.
+func (b *builder) rangeOf(w time.Duration) (*promparser.MatrixSelector, error) {
+	if r, ok := b.ranges[w]; ok {
+		return r, nil
+	}
+	text := "x[" + ir.FormatDuration(w) + "]"
+	e, err := b.parse(text)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := e.(*promparser.MatrixSelector)
+	if !ok {
+		return nil, fmt.Errorf("internal error: module %s: %s parses as %T, not a range selector", b.m.Name, text, e)
+	}
+	if b.ranges == nil {
+		b.ranges = map[time.Duration]*promparser.MatrixSelector{}
+	}
+	b.ranges[w] = r
+	return r, nil
+}
+
+// checkSame checks that an expression printed by a rangedExpr is what
+// parsing and printing its own text gives.
+func (b *builder) checkSame(e intstr.IntOrString, text string) error {
+	want, err := b.expr(text)
+	if err != nil {
+		return err
+	}
+	if e.StrVal != want.StrVal {
+		return fmt.Errorf("internal error: module %s: expression printed for another range\n%s\ndiffers from its text's\n%s", b.m.Name, e.StrVal, want.StrVal)
+	}
+	return nil
+}
+
+// rangedExpr prints an expression whose range selectors all have the same
+// range for one range after another: each time what parsing the expression
+// with that range and printing it (promparser.Prettify) gives.
+//
+// Setting a range on every range selector of the tree gives the tree that
+// parsing with that range gives, and the first range of each length is
+// printed from it. Prettify lays a tree out by the length of each node's
+// text alone (it splits a node longer than 100 characters), and a range
+// selector's range is in its text once, as "[<range>]". So ranges whose
+// text is as long ("[1h]", "[3d]") give the same layout, differing only in
+// that text: the expression for the second is that of the first with the
+// text replaced, provided it occurs there once per range selector, that
+// is, nowhere else (not in a label value).
+type rangedExpr struct {
+	tree   promparser.Expr
+	ranges []*promparser.MatrixSelector // of tree
+	// printed holds, by the length of a range's text, the last expression
+	// printed with such a range and the range's text.
+	printed map[int]printedRange
+}
+
+type printedRange struct{ rangeText, expr string }
+
+func newRangedExpr(tree promparser.Expr) *rangedExpr {
+	e := &rangedExpr{tree: tree, printed: map[int]printedRange{}}
+	promparser.Inspect(tree, func(n promparser.Node, _ []promparser.Node) error {
+		if ms, ok := n.(*promparser.MatrixSelector); ok {
+			e.ranges = append(e.ranges, ms)
+		}
+		return nil
+	})
+	return e
+}
+
+// print prints the expression with the range of r, a range selector
+// without modifiers: r.ShortString() is its range's text, "[<range>]".
+func (e *rangedExpr) print(r *promparser.MatrixSelector) string {
+	rangeText := r.ShortString()
+	if p, ok := e.printed[len(rangeText)]; ok && strings.Count(p.expr, p.rangeText) == len(e.ranges) {
+		return strings.ReplaceAll(p.expr, p.rangeText, rangeText)
+	}
+	for _, ms := range e.ranges {
+		ms.Range, ms.RangeExpr = r.Range, r.RangeExpr
+	}
+	expr := promparser.Prettify(e.tree)
+	e.printed[len(rangeText)] = printedRange{rangeText: rangeText, expr: expr}
+	return expr
 }
 
 // sliExpr is the error ratio of an SLO over w, summed over the whole module.
@@ -311,15 +450,19 @@ func (b *builder) burnExpr(s *ir.SLO, brs []ir.BurnRate) string {
 	return strings.Join(parts, " or ")
 }
 
-// sloTier is an enabled alert tier of an SLO with its conditions.
+// sloTier is an enabled alert tier of an SLO with its conditions, and the
+// labels and annotations of its alert, built once for the rule and the
+// tests that expect it.
 type sloTier struct {
 	name      string // ir.TierPage or ir.TierTicket
 	tier      *ir.Tier
 	burnRates []ir.BurnRate
+
+	labels, annotations map[string]string // sloAlertLabels, sloAlertAnnotations
 }
 
 // sloTiers returns the enabled tiers that have conditions, page first.
-func sloTiers(s *ir.SLO) []sloTier {
+func sloTiers(m *ir.Module, s *ir.SLO) []sloTier {
 	var out []sloTier
 	for _, t := range []struct {
 		name string
@@ -335,6 +478,7 @@ func sloTiers(s *ir.SLO) []sloTier {
 			}
 		}
 		if len(st.burnRates) > 0 {
+			st.labels, st.annotations = sloAlertLabels(m, s, st), sloAlertAnnotations(m, s, st)
 			out = append(out, st)
 		}
 	}

@@ -35,28 +35,22 @@ func (h sloHistory) minutes() int {
 	return n
 }
 
-// at returns the phase of minute k (the interval (k-1, k]), k >= 1.
-func (h sloHistory) at(k int) sloPhase {
-	for _, p := range h {
-		if k <= p.minutes {
-			return p
-		}
-		k -= p.minutes
-	}
-	return sloPhase{}
-}
-
 // ratio is the error ratio over the window w ending at t: the increments of
 // the samples inside [t-w, t], as rate() sees them. ok is false without
 // traffic (the rules then record nothing).
 func (h sloHistory) ratio(t, w time.Duration) (r float64, ok bool) {
 	end := int(t / time.Minute)
 	start := max(int((t-w)/time.Minute), 0)
+	// The sum over the minutes (start, end], phase by phase: phase p holds
+	// the minutes (from, from+p.minutes].
 	var bad, total int64
-	for k := start + 1; k <= end; k++ {
-		p := h.at(k)
-		bad += p.bad
-		total += p.total
+	from := 0
+	for _, p := range h {
+		if n := min(end, from+p.minutes) - max(start, from); n > 0 {
+			bad += int64(n) * p.bad
+			total += int64(n) * p.total
+		}
+		from += p.minutes
 	}
 	if total == 0 {
 		return 0, false
@@ -70,33 +64,63 @@ func steady(minutes int, ratio float64) sloHistory {
 
 func badPerMinute(ratio float64) int64 { return int64(math.Round(ratio * sloPerPod)) }
 
-// sloInput renders a history as series: for ratio SLIs a good and (when
-// withBad) a bad series per replica, for latency SLIs the threshold bucket
-// and the _count series.
-func (g *testGen) sloInput(s *ir.SLO, h sloHistory, withBad bool) []inputSeries {
-	good := make([]phase, len(h))
-	bad := make([]phase, len(h))
-	total := make([]phase, len(h))
-	for i, p := range h {
-		good[i] = phase{minutes: p.minutes, inc: p.total - p.bad}
-		bad[i] = phase{minutes: p.minutes, inc: p.bad}
-		total[i] = phase{minutes: p.minutes, inc: p.total}
-	}
-	var out []inputSeries
-	add := func(metric string, fixed map[string]string, r int, ph []phase) {
-		out = append(out, inputSeries{Series: seriesText(metric, g.seriesLabels(s.SLI.Metric, fixed, r)), Values: counterValues(ph)})
+// sloCount is what a synthetic series of an SLI counts.
+type sloCount int
+
+const (
+	countGood sloCount = iota
+	countBad
+	countTotal
+)
+
+// sloSeries is a synthetic series of an SLI. Every scenario of an SLO has
+// the same series with other values, so their text is rendered once.
+type sloSeries struct {
+	text  string
+	count sloCount
+}
+
+// sloSeries returns the series of an SLI, per replica: for ratio SLIs a good
+// and a bad series, for latency SLIs the threshold bucket (good events) and
+// the _count series.
+func (g *testGen) sloSeries(s *ir.SLO) []sloSeries {
+	var out []sloSeries
+	add := func(metric string, fixed map[string]string, r int, c sloCount) {
+		out = append(out, sloSeries{text: seriesText(metric, g.seriesLabels(s.SLI.Metric, fixed, r)), count: c})
 	}
 	for r := 0; r < replicas; r++ {
 		switch s.SLI.Kind {
 		case ir.SLIRatio:
-			add(s.SLI.Metric, g.errorLabels(s.SLI.Errors, false), r, good)
-			if withBad {
-				add(s.SLI.Metric, g.errorLabels(s.SLI.Errors, true), r, bad)
-			}
+			add(s.SLI.Metric, g.errorLabels(s.SLI.Errors, false), r, countGood)
+			add(s.SLI.Metric, g.errorLabels(s.SLI.Errors, true), r, countBad)
 		case ir.SLILatency:
-			add(s.SLI.Metric+"_bucket", map[string]string{"le": s.SLI.ThresholdLE}, r, good)
-			add(s.SLI.Metric+"_count", nil, r, total)
+			add(s.SLI.Metric+"_bucket", map[string]string{"le": s.SLI.ThresholdLE}, r, countGood)
+			add(s.SLI.Metric+"_count", nil, r, countTotal)
 		}
+	}
+	return out
+}
+
+// sloInput renders a history as the values of series. Without withBad the
+// bad series are left out: a ratio SLI then has no error series at all.
+func sloInput(series []sloSeries, h sloHistory, withBad bool) []inputSeries {
+	var out []inputSeries
+	for _, ss := range series {
+		if ss.count == countBad && !withBad {
+			continue
+		}
+		ph := make([]phase, len(h))
+		for i, p := range h {
+			inc := p.total
+			switch ss.count {
+			case countGood:
+				inc = p.total - p.bad
+			case countBad:
+				inc = p.bad
+			}
+			ph[i] = phase{minutes: p.minutes, inc: inc}
+		}
+		out = append(out, inputSeries{Series: ss.text, Values: counterValues(ph)})
 	}
 	return out
 }
@@ -154,7 +178,7 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 				continue
 			}
 			outLabels := ir.MergeLabels(sloLabels(g.m, s), map[string]string{prommodel.MetricNameLabel: ir.SLIErrorRecord(v.long)})
-			exp, ok := expected(t.tier.Name, outLabels, sloAlertLabels(g.m, s, t), sloAlertAnnotations(g.m, s, t), v.value, at)
+			exp, ok := expected(t.tier.Name, outLabels, t.labels, t.annotations, v.value, at)
 			if !ok {
 				return nil, false
 			}
@@ -167,11 +191,11 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 	return out, true
 }
 
-func (g *testGen) sloGroupTest(s *ir.SLO, name string, h sloHistory, withBad bool) testGroup {
+func sloGroupTest(s *ir.SLO, name string, series []sloSeries, h sloHistory, withBad bool) testGroup {
 	return testGroup{
-		Name:        fmt.Sprintf("SLO %s: %s", s.Name, name),
+		Name:        "SLO " + s.Name + ": " + name,
 		Interval:    ir.FormatDuration(testInterval),
-		InputSeries: g.sloInput(s, h, withBad),
+		InputSeries: sloInput(series, h, withBad),
 	}
 }
 
@@ -194,7 +218,8 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	if s.SLI.Kind != ir.SLIRatio && s.SLI.Kind != ir.SLILatency {
 		return nil, fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
 	}
-	tiers := sloTiers(s)
+	tiers := sloTiers(g.m, s)
+	series := g.sloSeries(s)
 	b := budgetOf(s)
 	var out []testGroup
 
@@ -221,8 +246,8 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 			if !ok {
 				continue
 			}
-			tg := g.sloGroupTest(s, fmt.Sprintf("page tier fires on a fast burn (%sx the budget over %s and %s) after %s clean",
-				num(pf.Factor), ir.FormatDuration(pf.Long), ir.FormatDuration(pf.Short), ir.FormatDuration(clean)), h, true)
+			tg := sloGroupTest(s, fmt.Sprintf("page tier fires on a fast burn (%sx the budget over %s and %s) after %s clean",
+				num(pf.Factor), ir.FormatDuration(pf.Long), ir.FormatDuration(pf.Short), ir.FormatDuration(clean)), series, h, true)
 			tg.AlertRuleTests = tests
 			out = append(out, tg)
 			break
@@ -256,8 +281,8 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 		at := slowest.Short
 		h := steady(int(at/time.Minute), r)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
-			tg := g.sloGroupTest(s, fmt.Sprintf("%s tier fires on a slow burn (%sx the budget over %s and %s)",
-				slowest.Tier, num(slowest.Factor), ir.FormatDuration(slowest.Long), ir.FormatDuration(slowest.Short)), h, true)
+			tg := sloGroupTest(s, fmt.Sprintf("%s tier fires on a slow burn (%sx the budget over %s and %s)",
+				slowest.Tier, num(slowest.Factor), ir.FormatDuration(slowest.Long), ir.FormatDuration(slowest.Short)), series, h, true)
 			tg.AlertRuleTests = tests
 			exact, _ := h.ratio(at, at)
 			tg.PromQLExprTests = g.sloRecordTests(s, at, exact)
@@ -266,7 +291,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 
 		h = steady(int(at/time.Minute), 0.9*slowest.Factor*b)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
-			tg := g.sloGroupTest(s, fmt.Sprintf("quiet just under the smallest burn rate (%sx the budget)", num(slowest.Factor)), h, true)
+			tg := sloGroupTest(s, fmt.Sprintf("quiet just under the smallest burn rate (%sx the budget)", num(slowest.Factor)), series, h, true)
 			tg.AlertRuleTests = tests
 			out = append(out, tg)
 		}
@@ -274,7 +299,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 
 	const short = time.Hour
 	h := steady(int(short/time.Minute), 0)
-	tg := g.sloGroupTest(s, "quiet on healthy traffic", h, false)
+	tg := sloGroupTest(s, "quiet on healthy traffic", series, h, false)
 	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
 	tg.PromQLExprTests = []exprTest{
 		g.recordSample(s, short, ir.SLIErrorRecord(sliShortWindow), nil, 0),
@@ -286,7 +311,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	out = append(out, tg)
 
 	h = sloHistory{{minutes: int(short / time.Minute)}}
-	tg = g.sloGroupTest(s, "quiet without traffic, and no SLI sample rather than NaN", h, true)
+	tg = sloGroupTest(s, "quiet without traffic, and no SLI sample rather than NaN", series, h, true)
 	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
 	tg.PromQLExprTests = []exprTest{
 		newExprTest(short, g.recordSelector(s, ir.SLIErrorRecord(sliShortWindow)), nil),
@@ -345,9 +370,9 @@ func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprT
 // Burn scenarios for a raw SLI are the user's to write.
 func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 	const short = time.Hour
-	tg := g.sloGroupTest(s, "raw SLI: quiet without data, and no SLI sample rather than NaN", sloHistory{{minutes: int(short / time.Minute)}}, false)
+	tg := sloGroupTest(s, "raw SLI: quiet without data, and no SLI sample rather than NaN", nil, nil, false)
 	tg.InputSeries = []inputSeries{}
-	tg.AlertRuleTests, _ = g.sloAlertTests(s, sloTiers(s), sloHistory{{minutes: int(short / time.Minute)}}, short)
+	tg.AlertRuleTests, _ = g.sloAlertTests(s, sloTiers(g.m, s), sloHistory{{minutes: int(short / time.Minute)}}, short)
 	tg.PromQLExprTests = []exprTest{
 		newExprTest(short, g.recordSelector(s, ir.SLIErrorRecord(sliShortWindow)), nil),
 		newExprTest(short, g.recordSelector(s, ir.RecBurnRate), nil),

@@ -180,36 +180,46 @@ type phase struct {
 // counterValues renders phases in promtool's expanding notation, starting
 // at 0: "0+5x10 55+7x4" is 0, 5, ..., 50, then 55, 62, ..., 76.
 func counterValues(phases []phase) string {
-	var parts []string
+	var b []byte
 	cur := int64(0)
-	first := true
 	for _, p := range phases {
 		if p.minutes <= 0 {
 			continue
 		}
-		if first {
-			parts = append(parts, fmt.Sprintf("%d+%dx%d", cur, p.inc, p.minutes))
-			first = false
-		} else {
-			parts = append(parts, fmt.Sprintf("%d+%dx%d", cur+p.inc, p.inc, p.minutes-1))
+		start, steps := cur, p.minutes // the first phase starts at 0, the others one step in
+		if len(b) > 0 {
+			b = append(b, ' ')
+			start, steps = cur+p.inc, p.minutes-1
 		}
+		b = strconv.AppendInt(b, start, 10)
+		b = append(b, '+')
+		b = strconv.AppendInt(b, p.inc, 10)
+		b = append(b, 'x')
+		b = strconv.AppendInt(b, int64(steps), 10)
 		cur += p.inc * int64(p.minutes)
 	}
-	if first {
+	if len(b) == 0 {
 		return "0"
 	}
-	return strings.Join(parts, " ")
+	return string(b)
 }
 
 func constant(minutes int, inc int64) []phase { return []phase{{minutes: minutes, inc: inc}} }
 
 // seriesText renders metric{labels} with sorted label names.
 func seriesText(metric string, labels map[string]string) string {
-	parts := make([]string, 0, len(labels))
-	for _, k := range ir.SortedKeys(labels) {
-		parts = append(parts, k+"="+strconv.Quote(labels[k]))
+	b := make([]byte, 0, 128)
+	b = append(b, metric...)
+	b = append(b, '{')
+	for i, k := range ir.SortedKeys(labels) {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, k...)
+		b = append(b, '=')
+		b = strconv.AppendQuote(b, labels[k])
 	}
-	return metric + "{" + strings.Join(parts, ", ") + "}"
+	return string(append(b, '}'))
 }
 
 // replicaLabel names the replica of a synthetic series, as the scrape's
@@ -228,7 +238,7 @@ func (g *testGen) replicaLabel(metric string) string {
 func (g *testGen) seriesLabels(metric string, fixed map[string]string, replica int) map[string]string {
 	l := map[string]string{
 		ir.LabelModule:         g.m.Name,
-		g.replicaLabel(metric): fmt.Sprintf("%s-%d", g.m.Name, replica),
+		g.replicaLabel(metric): g.m.Name + "-" + strconv.Itoa(replica),
 	}
 	md := g.m.Metric(metric)
 	if md != nil {
@@ -403,20 +413,31 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 	if len(a.By) > 0 {
 		groups = 2
 	}
-	input := func(bad []int64, total int64) []inputSeries {
-		var out []inputSeries
-		for gi := 0; gi < groups; gi++ {
-			b := bad[gi]
-			for r := 0; r < replicas; r++ {
-				for _, isBad := range []bool{false, true} {
-					inc := (total - b) * 60
-					if isBad {
-						inc = b * 60
-					}
-					l := g.seriesLabels(a.Metric, ir.MergeLabels(g.byLabels(a.By, gi), g.errorLabels(a.Errors, isBad)), r)
-					out = append(out, inputSeries{Series: seriesText(a.Metric, l), Values: counterValues(constant(minutes, inc))})
-				}
+	// Every scenario has the same series, a good and a bad one per group
+	// and replica, with other values: their text is rendered once.
+	type series struct {
+		text  string
+		group int
+		bad   bool
+	}
+	var all []series
+	for gi := 0; gi < groups; gi++ {
+		by := g.byLabels(a.By, gi)
+		for r := 0; r < replicas; r++ {
+			for _, isBad := range []bool{false, true} {
+				l := g.seriesLabels(a.Metric, ir.MergeLabels(by, g.errorLabels(a.Errors, isBad)), r)
+				all = append(all, series{text: seriesText(a.Metric, l), group: gi, bad: isBad})
 			}
+		}
+	}
+	input := func(bad []int64, total int64) []inputSeries {
+		out := make([]inputSeries, len(all))
+		for i, s := range all {
+			inc := (total - bad[s.group]) * 60
+			if s.bad {
+				inc = bad[s.group] * 60
+			}
+			out[i] = inputSeries{Series: s.text, Values: counterValues(constant(minutes, inc))}
 		}
 		return out
 	}
@@ -516,27 +537,38 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	if len(a.By) > 0 {
 		groups = 2
 	}
+	// Every scenario has the same series, a bucket series per group, replica
+	// and bound, with other values: their text is rendered once.
+	type series struct {
+		text          string
+		group, bucket int // bucket: the index of its bound, len(bounds) for +Inf
+	}
+	var all []series
+	for gi := 0; gi < groups; gi++ {
+		by := g.byLabels(a.By, gi)
+		for r := 0; r < replicas; r++ {
+			for i := 0; i <= len(bounds); i++ {
+				le := "+Inf"
+				if i < len(bounds) {
+					le = ir.FormatFloat(bounds[i])
+				}
+				l := g.seriesLabels(a.Metric, ir.MergeLabels(by, map[string]string{"le": le}), r)
+				all = append(all, series{text: seriesText(a.Metric+"_bucket", l), group: gi, bucket: i})
+			}
+		}
+	}
 	// bucket[gi] is the bucket group gi's observations fall into; -1: no traffic.
 	input := func(bucket []int) []inputSeries {
 		var out []inputSeries
-		for gi := 0; gi < groups; gi++ {
-			if bucket[gi] < 0 {
+		for _, s := range all {
+			if bucket[s.group] < 0 {
 				continue
 			}
-			for r := 0; r < replicas; r++ {
-				for i := 0; i <= len(bounds); i++ {
-					le := "+Inf"
-					if i < len(bounds) {
-						le = ir.FormatFloat(bounds[i])
-					}
-					inc := int64(0)
-					if i >= bucket[gi] {
-						inc = quantilePerPod
-					}
-					l := g.seriesLabels(a.Metric, ir.MergeLabels(g.byLabels(a.By, gi), map[string]string{"le": le}), r)
-					out = append(out, inputSeries{Series: seriesText(a.Metric+"_bucket", l), Values: counterValues(constant(minutes, inc))})
-				}
+			inc := int64(0)
+			if s.bucket >= bucket[s.group] {
+				inc = quantilePerPod
 			}
+			out = append(out, inputSeries{Series: s.text, Values: counterValues(constant(minutes, inc))})
 		}
 		return out
 	}
