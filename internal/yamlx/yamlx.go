@@ -264,3 +264,16 @@ func appendLiteral(out, s []byte, col int) []byte {
 	}
 	return out
 }
+
+// Block returns s as FromJSON writes it as the value of a mapping key at
+// column col-2 — a literal block scalar, lines indented by col, ending in
+// a newline — and true; or false when FromJSON would not write s as a
+// block (it is one line, or has a character or a line end a block cannot
+// carry). It lets a caller place a long text, such as a dashboard in a
+// ConfigMap, without a JSON round trip of it.
+func Block(s []byte, col int) ([]byte, bool) {
+	if len(s) == 0 || chooseStyle(s, true) != styleLiteral {
+		return nil, false
+	}
+	return appendLiteral(make([]byte, 0, len(s)+len(s)/8+16), s, col), true
+}

@@ -507,3 +507,31 @@ func TestFromJSONPruned(t *testing.T) {
 		samePruned(t, j)
 	}
 }
+
+// TestBlock: Block writes exactly what FromJSON writes for the same string
+// as a mapping value, and refuses what FromJSON would not write as a block.
+func TestBlock(t *testing.T) {
+	for _, s := range []string{
+		"{\n  \"a\": 1\n}\n", "two\nlines", "  indented\nfirst\n", "ends\n\n", "\nstarts empty\n",
+		"one line", "", "trailing space \nx\n", "tab\tinside\nok\n", "bell\a\n",
+	} {
+		j, err := json.Marshal(map[string]map[string]string{"data": {"k": s}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := FromJSON(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := Block([]byte(s), 4)
+		want, isBlock := strings.CutPrefix(string(full), "data:\n  k: ")
+		isBlock = isBlock && strings.HasPrefix(want, "|")
+		if ok != isBlock {
+			t.Errorf("Block(%q) ok = %v, FromJSON wrote %q", s, ok, full)
+			continue
+		}
+		if ok && string(got) != want {
+			t.Errorf("Block(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -334,9 +334,44 @@ func configMap(m *ir.Module, data []byte) ([]byte, error) {
 		},
 		Data: map[string]string{m.Name + ".json": string(data)},
 	}
-	out, err := yamlx.Marshal(cm) // the dashboard JSON becomes a literal block
+	out, err := spliceDashboard(cm, m.Name+".json", data)
 	if err != nil {
 		return nil, err
 	}
+	if targets.SelfCheck {
+		whole, err := yamlx.Marshal(cm)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(out, whole) {
+			return nil, fmt.Errorf("internal error: module %s: the ConfigMap with the dashboard spliced in differs from it marshalled whole", m.Name)
+		}
+	}
 	return append(targets.YAMLHeader(m.Name), out...), nil
+}
+
+// spliceDashboard writes cm as yamlx.Marshal does, the dashboard becoming
+// a literal block, without escaping 50 KB of JSON into a JSON string and
+// parsing it back: cm is marshalled with a one-letter stand-in for the
+// dashboard, whose line is then replaced by the block (yamlx.Block). A
+// dashboard yamlx would not write as a block is marshalled whole.
+func spliceDashboard(cm corev1.ConfigMap, key string, data []byte) ([]byte, error) {
+	block, ok := yamlx.Block(data, 4)
+	if !ok {
+		return yamlx.Marshal(cm)
+	}
+	cm.Data = map[string]string{key: "x"}
+	out, err := yamlx.Marshal(cm)
+	if err != nil {
+		return nil, err
+	}
+	line := []byte("\n  " + key + ": x\n")
+	at := bytes.Index(out, line)
+	if at < 0 || bytes.Count(out, line) != 1 {
+		return nil, fmt.Errorf("internal error: the dashboard's line %q is not in the ConfigMap once", bytes.TrimSpace(line))
+	}
+	head := at + len(line) - len("x\n")
+	spliced := make([]byte, 0, len(out)+len(block))
+	spliced = append(append(append(spliced, out[:head]...), block...), out[at+len(line):]...)
+	return spliced, nil
 }
