@@ -197,9 +197,12 @@ func Scan(dir string, prev *State) (*Tree, error) {
 			return
 		}
 		if IsGenerated(data) {
-			r.isGen, r.gen = true, &File{Digest: Sum(data), Size: int64(len(data)), data: data}
-			// The stat is taken before the read: a write in between
-			// shows as a mismatch next time, never as a stale match.
+			// Only the digest is kept: a tree of 10,000 modules holds
+			// gigabytes, and a file's content is needed again only for
+			// the diff of a change (Content reads it then). The stat is
+			// taken before the read: a write in between shows as a
+			// mismatch next time, never as a stale match.
+			r.isGen, r.gen = true, &File{Digest: Sum(data), Size: int64(len(data))}
 		} else {
 			r.foreign = data
 		}
