@@ -101,8 +101,8 @@ func BenchmarkCheck(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if ch := targets.Compare(tree, files); len(ch) != 0 {
-			b.Fatalf("%d changes", len(ch))
+		if ch, err := targets.Compare(tree, files); err != nil || len(ch) != 0 {
+			b.Fatalf("%d changes, %v", len(ch), err)
 		}
 	}
 }

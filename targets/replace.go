@@ -87,9 +87,11 @@ type Output struct {
 }
 
 type outFile struct {
-	digest  Digest
-	changed bool // differs from the tree: written to staging
+	digest Digest
+	kind   string // "missing" or "changed" (then written to staging), or "" when the tree holds it
 }
+
+func (f outFile) changed() bool { return f.kind != "" }
 
 // Replace makes dir hold exactly files among obsc's files, all at once:
 // Open, Add of files and Commit (see Output), with t the tree already
@@ -166,7 +168,10 @@ func (o *Output) Scan(prev *State) (*Tree, error) {
 // Add adds the files of fs, writing those that differ from the tree into
 // staging. It fails, before writing anything of fs, on a path that is not
 // obsc's to write, and fails on a path added twice.
-func (o *Output) Add(fs FileSet) error {
+func (o *Output) Add(fs FileSet) error { return o.AddSummed(fs, fs.Sums()) }
+
+// AddSummed is Add of fs whose digests, sums, the caller has already.
+func (o *Output) AddSummed(fs FileSet, sums map[string]Digest) error {
 	paths := fs.Paths()
 	for _, p := range paths {
 		if err := o.tree.conflict(o.dir, p); err != nil {
@@ -177,13 +182,19 @@ func (o *Output) Add(fs FileSet) error {
 		if o.ctx.Err() != nil {
 			return ErrInterrupted
 		}
-		data := fs[p]
-		d := Sum(data)
-		changed := o.tree.differs(p, d)
-		if err := o.record(p, outFile{digest: d, changed: changed}); err != nil {
+		data, d := fs[p], sums[p]
+		ch, err := o.tree.change(p, data, d, false)
+		if err != nil {
 			return err
 		}
-		if changed {
+		f := outFile{digest: d}
+		if ch != nil {
+			f.kind = ch.Kind
+		}
+		if err := o.record(p, f); err != nil {
+			return err
+		}
+		if f.changed() {
 			if err := o.stage(p, data); err != nil {
 				return err
 			}
@@ -287,12 +298,8 @@ func (o *Output) Close() {
 func (o *Output) changes() []Change {
 	var out []Change
 	for p, f := range o.files {
-		switch {
-		case !f.changed:
-		case o.tree.has(p):
-			out = append(out, Change{Path: p, Kind: "changed"})
-		default:
-			out = append(out, Change{Path: p, Kind: "missing"})
+		if f.changed() {
+			out = append(out, Change{Path: p, Kind: f.kind})
 		}
 	}
 	for p := range o.tree.Generated {
@@ -354,7 +361,7 @@ func (o *Output) Commit() (*Result, error) {
 func (o *Output) complete(entry string) error {
 	var unchanged []string
 	for p, f := range o.files {
-		if !f.changed && (entry == "" || topEntry(p) == entry) {
+		if !f.changed() && (entry == "" || topEntry(p) == entry) {
 			unchanged = append(unchanged, p)
 		}
 	}
@@ -512,7 +519,7 @@ func (o *Output) State() *State {
 	ok := make([]bool, len(paths))
 	parallelIO(len(paths), func(i int) {
 		p := paths[i]
-		touched := o.touchedAll || o.files[p].changed || topEntry(p) == o.touchedEntry
+		touched := o.touchedAll || o.files[p].changed() || topEntry(p) == o.touchedEntry
 		if st, seen := o.tree.stats[p]; seen && !touched {
 			stats[i], ok[i] = st, true
 			return
@@ -561,15 +568,6 @@ func (t *Tree) conflicts(dir string, fs FileSet) error {
 func (t *Tree) differs(p string, d Digest) bool {
 	f, ok := t.Generated[p]
 	return !ok || f.Digest != d
-}
-
-// has reports whether the tree holds a file at p, generated or a hand
-// edit of one.
-func (t *Tree) has(p string) bool {
-	if _, ok := t.Generated[p]; ok {
-		return true
-	}
-	return t.Foreign[p] != nil
 }
 
 // resolveDir returns the directory Replace must swap: dir itself, or what

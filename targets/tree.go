@@ -22,6 +22,15 @@ func (d Digest) String() string { return hex.EncodeToString(d[:]) }
 // Sum is the Digest of data.
 func Sum(data []byte) Digest { return sha256.Sum256(data) }
 
+// Sums returns the Digest of every file of fs.
+func (fs FileSet) Sums() map[string]Digest {
+	out := make(map[string]Digest, len(fs))
+	for p, data := range fs {
+		out[p] = Sum(data)
+	}
+	return out
+}
+
 // Tree is what obsc owns in an output directory: the generated files of
 // the module directories it wrote before, and foreign files it must leave
 // alone.
@@ -50,12 +59,6 @@ type File struct {
 // exist yet.
 func NewTree() *Tree {
 	return &Tree{Generated: map[string]*File{}, Foreign: map[string][]byte{}, Dirs: map[string]bool{}, owned: map[string]bool{}, stats: map[string]Stat{}}
-}
-
-// AddGenerated records a generated file with its content.
-func (t *Tree) AddGenerated(p string, data []byte) {
-	t.Generated[p] = &File{Digest: Sum(data), Size: int64(len(data)), data: data}
-	t.owned[path.Dir(p)] = true
 }
 
 // Content returns the content of the generated file p, reading it from
@@ -160,11 +163,6 @@ func Scan(dir string, prev *State) (*Tree, error) {
 	}
 	if err := walk(".", 0); err != nil {
 		return nil, err
-	}
-	for p := range t.Dirs {
-		if p == "." {
-			delete(t.Dirs, p)
-		}
 	}
 
 	type result struct {

@@ -22,11 +22,11 @@ type Change struct {
 }
 
 // Compare lists how the tree differs from fs, in path order, with diffs.
-func Compare(t *Tree, fs FileSet) []Change {
+// It fails only when an old file cannot be read for its diff.
+func Compare(t *Tree, fs FileSet) ([]Change, error) {
 	c := t.Checker(true)
 	if err := c.Add(fs); err != nil {
-		// Only an unreadable old file fails here; report it as a change.
-		return []Change{{Path: "", Kind: "changed", Diff: err.Error() + "\n"}}
+		return nil, err
 	}
 	return c.Changes()
 }
@@ -51,9 +51,12 @@ func (t *Tree) Checker(diffs bool) *Checker {
 
 // Add compares the files of fs with the tree. A file whose digest matches
 // is not read; the old content of a differing one is, for its diff.
-func (c *Checker) Add(fs FileSet) error {
+func (c *Checker) Add(fs FileSet) error { return c.AddSummed(fs, fs.Sums()) }
+
+// AddSummed is Add of fs whose digests, sums, the caller has already.
+func (c *Checker) AddSummed(fs FileSet, sums map[string]Digest) error {
 	for _, p := range fs.Paths() {
-		ch, err := c.tree.change(p, fs[p], c.diffs)
+		ch, err := c.tree.change(p, fs[p], sums[p], c.diffs)
 		if err != nil {
 			return err
 		}
@@ -79,8 +82,9 @@ func (c *Checker) Keep(p string, d Digest) error {
 	return nil
 }
 
-// Changes returns what differs, stale files included, in path order.
-func (c *Checker) Changes() []Change {
+// Changes returns what differs, stale files included, in path order. It
+// fails only when a stale file cannot be read for its diff.
+func (c *Checker) Changes() ([]Change, error) {
 	out := append([]Change(nil), c.changes...)
 	for _, p := range ir.SortedKeys(c.tree.Generated) {
 		if !c.seen[p] {
@@ -88,7 +92,7 @@ func (c *Checker) Changes() []Change {
 			if c.diffs {
 				old, err := c.tree.Content(p)
 				if err != nil {
-					old = []byte(err.Error() + "\n")
+					return nil, err
 				}
 				ch.Diff = unified(p, old, nil)
 			}
@@ -96,14 +100,15 @@ func (c *Checker) Changes() []Change {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
+	return out, nil
 }
 
-// change says how the tree's p differs from data, nil when it does not.
-func (t *Tree) change(p string, data []byte, diffs bool) (*Change, error) {
+// change says how the tree's p differs from data, whose digest is d; nil
+// when it does not.
+func (t *Tree) change(p string, data []byte, d Digest, diffs bool) (*Change, error) {
 	var old []byte
 	switch f, ok := t.Generated[p]; {
-	case ok && f.Digest == Sum(data):
+	case ok && f.Digest == d:
 		return nil, nil
 	case ok:
 		if !diffs {
@@ -165,7 +170,10 @@ func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
 	if err := c.Add(fs); err != nil {
 		return nil, err
 	}
-	changes := c.Changes()
+	changes, err := c.Changes()
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range changes {
 		full := filepath.Join(dir, filepath.FromSlash(c.Path))
 		switch c.Kind {

@@ -102,7 +102,11 @@ func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targe
 	}
 	saveState(cc, out, tree.State, prev)
 	c.leavingAlone(out, tree, chk.Has)
-	changes := chk.Changes()
+	changes, err := chk.Changes()
+	if err != nil {
+		fmt.Fprintln(c.stderr, "obsc:", err)
+		return exitFail
+	}
 	for _, ch := range changes {
 		fmt.Fprint(c.stdout, ch.Diff)
 	}

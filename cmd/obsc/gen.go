@@ -78,7 +78,11 @@ func newGenCmd(c *cli) *command {
 		// user's code too, and gen never prunes.
 		own := tree.Subset(files.Paths())
 		if *check {
-			changes := targets.Compare(own, files)
+			changes, err := targets.Compare(own, files)
+			if err != nil {
+				fmt.Fprintln(c.stderr, "obsc:", err)
+				return exitFail
+			}
 			for _, ch := range changes {
 				fmt.Fprint(c.stdout, ch.Diff)
 			}
