@@ -99,8 +99,9 @@ func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet) err
 // A sink takes the files of a build as they are rendered: a
 // targets.Output writes them, a targets.Checker compares them.
 type sink interface {
-	Add(targets.FileSet) error             // files rendered now
-	Keep(p string, d targets.Digest) error // a file the tree holds as the cache recorded
+	Add(targets.FileSet) error                                  // files rendered now
+	AddSummed(targets.FileSet, map[string]targets.Digest) error // the same, their digests known
+	Keep(p string, d targets.Digest) error                      // a file the tree holds as the cache recorded
 }
 
 // parallel calls f(0..n-1) on up to GOMAXPROCS goroutines.
@@ -192,11 +193,12 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 		index[d] = i
 	}
 	err = renderModules(mods, func(m *ir.Module, fs targets.FileSet) error {
-		if err := out.Add(fs); err != nil {
+		sums := fs.Sums() // once, for the output and the cache entry
+		if err := out.AddSummed(fs, sums); err != nil {
 			return err
 		}
 		if i := index[m.Dir]; cc != nil && cacheable[i] {
-			store(cc, keys[i], dirs[i], m, fs)
+			store(cc, keys[i], dirs[i], m, sums)
 		}
 		return nil
 	})
@@ -208,7 +210,7 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	names = append(names, mods...)
 	for _, i := range res.KnownDirs {
 		for _, p := range ir.SortedKeys(entries[i].Files) {
-			if err := out.Keep(p, targets.Digest(entries[i].Files[p])); err != nil {
+			if err := out.Keep(p, entries[i].Files[p]); err != nil {
 				fmt.Fprintln(c.stderr, "obsc:", err)
 				return 0, false
 			}
@@ -228,9 +230,9 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	return len(names), true
 }
 
-// store records in the cache what m, built from dir, rendered to. A cache
-// that cannot be written only costs time.
-func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, fs targets.FileSet) {
+// store records in the cache what m, built from dir, rendered to: the
+// digests of its files. A cache that cannot be written only costs time.
+func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, sums map[string]cache.Digest) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return
@@ -239,11 +241,8 @@ func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, fs targets.Fi
 	if err != nil {
 		return
 	}
-	e := &cache.Entry{Name: m.Name, Pos: m.Pos, Files: map[string]cache.Digest{}}
+	e := &cache.Entry{Name: m.Name, Pos: m.Pos, Files: sums}
 	e.Pos.File = filepath.ToSlash(rel)
-	for p, data := range fs {
-		e.Files[p] = cache.Digest(targets.Sum(data))
-	}
 	_ = cc.Put(k, e)
 }
 
@@ -252,7 +251,7 @@ func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, fs targets.Fi
 func inTree(e *cache.Entry, tree *targets.Tree) bool {
 	for p, want := range e.Files {
 		f, ok := tree.Generated[p]
-		if !ok || f.Digest != targets.Digest(want) {
+		if !ok || f.Digest != want {
 			return false
 		}
 	}

@@ -41,16 +41,15 @@ import (
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/sealed"
 	"github.com/tinysystems/obsc/schema"
+	"github.com/tinysystems/obsc/targets"
 )
 
 // format names the entry layout; bump it when the layout or the meaning
 // of a key changes.
 const format = "obsc-cache v1"
 
-// Digest is a SHA-256.
-type Digest [sha256.Size]byte
-
-func (d Digest) String() string { return hex.EncodeToString(d[:]) }
+// Digest is a SHA-256, the digest the output tree knows its files by.
+type Digest = targets.Digest
 
 // Key identifies a module's inputs.
 type Key Digest
