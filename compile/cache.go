@@ -16,17 +16,28 @@ type Known struct {
 	Pos  ir.Pos // position of module.name
 }
 
+// compilerReuse is how many modules one Compiler compiles before the
+// worker starts a fresh CUE context.
+const compilerReuse = 64
+
 // AllCached is All for a build that already has some of the modules:
 // known[i], when not nil, stands for dirs[i] compiled earlier. Those are
 // not compiled again but take part in the checks across modules exactly
 // as if they had been, so the errors are the ones All reports. Modules
 // holds only the modules compiled now; KnownDirs the indexes of dirs that
 // were not (both only when there are no errors).
-// compilerReuse is how many modules one Compiler compiles before the
-// worker starts a fresh CUE context.
-const compilerReuse = 64
-
 func AllCached(dirs []string, known []*Known) (*Result, error) {
+	return AllCachedEach(dirs, known, nil)
+}
+
+// AllCachedEach is AllCached handing every module to each as soon as it
+// compiles without errors, on the worker that compiled it (so each is
+// called concurrently), before the checks across modules have run: a
+// caller can render and write a module while others compile, and drop
+// the work when Errors turns out not empty. The modules of Result are then
+// stand-ins holding only Name, Pos and Dir, so that a build of thousands
+// of modules does not hold every module's IR at once. each may be nil.
+func AllCachedEach(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*Result, error) {
 	mods := make([]*ir.Module, len(dirs))
 	errs := make([]Errors, len(dirs))
 	var todo []int
@@ -65,6 +76,10 @@ func AllCached(dirs []string, known []*Known) (*Result, error) {
 				}
 				n++
 				mods[i], errs[i] = c.Module(dirs[i])
+				if each != nil && mods[i] != nil {
+					each(i, mods[i])
+					mods[i] = &ir.Module{Name: mods[i].Name, Pos: mods[i].Pos, Dir: mods[i].Dir}
+				}
 			}
 		}()
 	}

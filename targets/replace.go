@@ -658,19 +658,6 @@ func stageFile(root, p string, data []byte) error {
 	return createFile(full, data)
 }
 
-// createFile creates file, which must not exist, holding data.
-func createFile(file string, data []byte) error {
-	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 // mkdirBelow creates the slash directory d below root and any missing
 // parents between, with the mode of the same directory in from (the old
 // tree) when from is set and has it, else 0755.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
@@ -72,21 +73,11 @@ func render(mods []*ir.Module) error {
 func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet) error) error {
 	errs := make([]error, len(mods))
 	parallel(len(mods), func(i int) {
-		m := mods[i]
-		fs := targets.FileSet{}
-		for _, r := range renderers {
-			out, err := r.render(m)
-			if err == nil {
-				err = fs.Merge(out)
-			}
-			if err != nil {
-				errs[i] = fmt.Errorf("module %s: %s target: %w", m.Name, r.name, err)
-				return
-			}
+		fs, err := renderModule(mods[i])
+		if err == nil && done != nil {
+			err = done(mods[i], fs)
 		}
-		if done != nil {
-			errs[i] = done(m, fs)
-		}
+		errs[i] = err
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -94,6 +85,48 @@ func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet) err
 		}
 	}
 	return nil
+}
+
+// renderModule renders m with every target.
+func renderModule(m *ir.Module) (targets.FileSet, error) {
+	fs := targets.FileSet{}
+	for _, r := range renderers {
+		out, err := r.render(m)
+		if err == nil {
+			err = fs.Merge(out)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("module %s: %s target: %w", m.Name, r.name, err)
+		}
+	}
+	return fs, nil
+}
+
+// renderErrors collects the errors of modules rendered concurrently.
+type renderErrors struct {
+	mu   sync.Mutex
+	name string
+	err  error
+}
+
+// add records err of the module named name, if not nil.
+func (r *renderErrors) add(name string, err error) {
+	if err == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil || name < r.name {
+		r.name, r.err = name, err
+	}
+}
+
+// first is the error of the first module by name, so that it does not
+// depend on scheduling; nil when there was none.
+func (r *renderErrors) first() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
 }
 
 // A sink takes the files of a build as they are rendered: a
@@ -178,7 +211,26 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 		})
 	}
 	timing.stage("cache")
-	res, err := compile.AllCached(dirs, known)
+	// Each module is rendered and its files handed to out as soon as it
+	// compiles, on the worker that compiled it, while other modules still
+	// compile: its IR is dropped right after, so memory does not grow with
+	// the number of modules. When any module fails, out is not committed.
+	var claimed sync.Map
+	var rendered renderErrors
+	res, err := compile.AllCachedEach(dirs, known, func(i int, m *ir.Module) {
+		if _, dup := claimed.LoadOrStore(m.Name, true); dup {
+			return // compile reports the duplicate name
+		}
+		fs, err := renderModule(m)
+		if err == nil {
+			sums := fs.Sums() // once, for the output and the cache entry
+			err = out.AddSummed(fs, sums)
+			if err == nil && cc != nil && cacheable[i] {
+				store(cc, keys[i], dirs[i], m, sums)
+			}
+		}
+		rendered.add(m.Name, err)
+	})
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return 0, false
@@ -187,25 +239,11 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	if !ok {
 		return 0, false
 	}
-	timing.stage("compile")
-	index := map[string]int{}
-	for i, d := range dirs {
-		index[d] = i
-	}
-	err = renderModules(mods, func(m *ir.Module, fs targets.FileSet) error {
-		sums := fs.Sums() // once, for the output and the cache entry
-		if err := out.AddSummed(fs, sums); err != nil {
-			return err
-		}
-		if i := index[m.Dir]; cc != nil && cacheable[i] {
-			store(cc, keys[i], dirs[i], m, sums)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := rendered.first(); err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return 0, false
 	}
+	timing.stage("compile, render")
 	names := make([]*ir.Module, 0, len(dirs))
 	names = append(names, mods...)
 	for _, i := range res.KnownDirs {
@@ -226,7 +264,7 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return 0, false
 	}
-	timing.stage("render")
+	timing.stage("cached, root")
 	return len(names), true
 }
 
