@@ -70,3 +70,19 @@ func dashboardJSON(b *testing.B) map[string][]byte {
 	}
 	return map[string][]byte{"dashboard": compact.Bytes()}
 }
+
+// BenchmarkBlock is the dashboard, indented, as the literal block of its
+// ConfigMap.
+func BenchmarkBlock(b *testing.B) {
+	data, err := os.ReadFile("../../golden/http-module/dashboard.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Block(data, 4); !ok {
+			b.Fatal("not a block")
+		}
+	}
+}

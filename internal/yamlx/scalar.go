@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 type style uint8
@@ -31,6 +32,13 @@ func chooseStyle(s []byte, blockOK bool) style {
 	plain := s[0] >= utf8.RuneSelf || plainStart[s[0]]
 	single := true // printable, no tab
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while they change nothing below.
+		for i+8 <= len(s) && inPlain8(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
@@ -66,6 +74,13 @@ func chooseStyle(s []byte, blockOK bool) style {
 		return styleSingle
 	}
 	return styleDouble
+}
+
+// inPlain8 reports whether all eight bytes of x are printable ASCII but
+// ':' and '#': bytes that leave a string's style as it is.
+func inPlain8(x uint64) bool {
+	colon, hash := x^(ones*':'), x^(ones*'#')
+	return printable8(x) && ((colon-ones)&^colon|(hash-ones)&^hash)&highs == 0
 }
 
 // blockable reports whether a literal block scalar holds s: it has only
@@ -242,4 +257,64 @@ func appendSingle(out, s []byte) []byte {
 	}
 	out = append(out, s...)
 	return append(out, '\'')
+}
+
+// The writers below let a package write YAML in FromJSON's style
+// directly, without a JSON round trip, where the layout of its documents
+// is fixed: each writes a piece of what FromJSON writes for the JSON that
+// encoding/json writes of the same value. A string is taken as
+// encoding/json writes it: each byte of invalid UTF-8 as U+FFFD.
+
+// AppendIndent appends n spaces: the indentation of a line at column n.
+func AppendIndent(out []byte, n int) []byte { return appendIndent(out, n) }
+
+// AppendKey appends k as FromJSON writes a key of a mapping whose keys are
+// at column col, and the colon after it. The caller writes what comes
+// before (the indentation, or "- ") and after (" " and a scalar, or a
+// line break).
+func AppendKey(out []byte, k string, col int) []byte {
+	if !utf8.ValidString(k) {
+		k = validUTF8(k)
+	}
+	return appendKey(out, bytesOf(k), col)
+}
+
+// AppendString appends s as FromJSON writes a string that is the value of
+// a key of a mapping at column col (after "key: ") or an item of a
+// sequence at column col (after "- "), and the line break that ends it: a
+// block scalar's lines are indented by col+2.
+func AppendString(out []byte, s string, col int) []byte {
+	b := bytesOf(s)
+	st := chooseStyle(b, true)
+	// chooseStyle double-quotes every string with invalid UTF-8, so only
+	// those need the scan for it.
+	if st == styleDouble && !utf8.Valid(b) {
+		b = bytesOf(validUTF8(s))
+		st = chooseStyle(b, true)
+	}
+	out, block := appendStyled(out, b, col, st)
+	if !block {
+		out = append(out, '\n')
+	}
+	return out
+}
+
+// bytesOf is the bytes of s, not copied: what it is given must only read
+// them, as the writers do.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// validUTF8 is s with each byte of invalid UTF-8 replaced by U+FFFD, as
+// encoding/json writes it.
+func validUTF8(s string) string {
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = utf8.AppendRune(b, utf8.RuneError)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return string(b)
 }

@@ -53,9 +53,11 @@ package yamlx
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -147,15 +149,7 @@ func (e *emitter) mapping(out []byte, obj node, col int) []byte {
 			out = appendIndent(out, col)
 		}
 		k, v := c[i], c[i+1]
-		if k.n > maxSimpleKey {
-			out = append(out, '?', ' ')
-			out, _ = e.str(out, e.t.text(k), col, false)
-			out = append(out, '\n')
-			out = appendIndent(out, col)
-		} else {
-			out, _ = e.str(out, e.t.text(k), col, false)
-		}
-		out = append(out, ':')
+		out = appendKey(out, e.t.text(k), col)
 		switch {
 		case v.kind == kindObject && v.n > 0:
 			out = append(out, '\n')
@@ -218,17 +212,37 @@ func (e *emitter) scalar(out []byte, v node, col int) []byte {
 		out = append(out, num...)
 		return append(out, '\n')
 	}
-	out, block := e.str(out, e.t.text(v), col, col >= 0)
+	out, block := appendStr(out, e.t.text(v), col, col >= 0)
 	if !block {
 		out = append(out, '\n')
 	}
 	return out
 }
 
-// str writes a string in the style chooseStyle picks; only a block
-// scalar ends its line, and then str returns true.
-func (e *emitter) str(out, s []byte, col int, blockOK bool) ([]byte, bool) {
-	switch chooseStyle(s, blockOK) {
+// appendKey writes a mapping key at column col and its colon: a simple
+// key, or an explicit one ("? key", then ":" on the next line) when it is
+// too long for a simple key.
+func appendKey(out, k []byte, col int) []byte {
+	if len(k) > maxSimpleKey {
+		out = append(out, '?', ' ')
+		out, _ = appendStr(out, k, col, false)
+		out = append(out, '\n')
+		out = appendIndent(out, col)
+	} else {
+		out, _ = appendStr(out, k, col, false)
+	}
+	return append(out, ':')
+}
+
+// appendStr writes a string in the style chooseStyle picks; only a block
+// scalar ends its line, and then appendStr returns true.
+func appendStr(out, s []byte, col int, blockOK bool) ([]byte, bool) {
+	return appendStyled(out, s, col, chooseStyle(s, blockOK))
+}
+
+// appendStyled writes a string in style st, as appendStr does.
+func appendStyled(out, s []byte, col int, st style) ([]byte, bool) {
+	switch st {
 	case stylePlain:
 		return append(out, s...), false
 	case styleSingle:
@@ -242,6 +256,18 @@ func (e *emitter) str(out, s []byte, col int, blockOK bool) ([]byte, bool) {
 // appendLiteral writes s as a literal block scalar, its lines indented by
 // col.
 func appendLiteral(out, s []byte, col int) []byte {
+	out, _ = appendLines(out, s, col, false)
+	return out
+}
+
+// appendLines writes s as a literal block scalar, its lines indented by
+// col. It grows out once, to what the block takes at most, and copies s
+// a line at a time. With check set it checks each line with blockable as
+// it goes, which is chooseStyle's check that s is blockable without a pass
+// of its own, and returns nil and false at a line a block cannot hold,
+// having overwritten bytes in the capacity of out past its length.
+func appendLines(out, s []byte, col int, check bool) ([]byte, bool) {
+	out = slices.Grow(out, BlockLen(s, col))
 	out = append(out, '|')
 	if s[0] == ' ' || s[0] == '\t' || s[0] == '\n' {
 		out = append(out, '2')
@@ -253,17 +279,52 @@ func appendLiteral(out, s []byte, col int) []byte {
 		out = append(out, '+')
 	}
 	out = append(out, '\n')
+	w := len(out)
+	out = out[:cap(out)]
 	for len(s) > 0 {
-		line, rest, _ := bytes.Cut(s, []byte{'\n'})
-		if len(line) > 0 {
-			out = appendIndent(out, col)
-			out = append(out, line...)
+		i := bytes.IndexByte(s, '\n')
+		if i < 0 {
+			i = len(s) // the last line, with no newline; one is written
 		}
-		out = append(out, '\n')
-		s = rest
+		if i > 0 {
+			line := s[:i]
+			if check && !asciiLine(line) && !blockable(line) {
+				return nil, false
+			}
+			if col <= 8 {
+				// Eight spaces in one store, the line overwriting
+				// those past col (BlockLen leaves room for them).
+				binary.LittleEndian.PutUint64(out[w:], ones*' ')
+				w += col
+			} else {
+				w = len(appendIndent(out[:w], col))
+			}
+			w += copy(out[w:], line)
+		}
+		out[w] = '\n'
+		w++
+		s = s[min(i+1, len(s)):]
 	}
-	return out
+	return out[:w], true
 }
+
+// asciiLine reports whether line is at least 8 bytes of printable ASCII
+// that do not end in a space: most lines of a block, which blockable
+// accepts, checked 8 bytes at a time, the last 8 whatever the length.
+func asciiLine(line []byte) bool {
+	n := len(line)
+	if n < 8 || line[n-1] == ' ' {
+		return false
+	}
+	for i := 0; i < n-8; i += 8 {
+		if !printable8(binary.LittleEndian.Uint64(line[i:])) {
+			return false
+		}
+	}
+	return printable8(binary.LittleEndian.Uint64(line[n-8:]))
+}
+
+var newlineSep = []byte{'\n'}
 
 // Block returns s as FromJSON writes it as the value of a mapping key at
 // column col-2 — a literal block scalar, lines indented by col, ending in
@@ -272,8 +333,31 @@ func appendLiteral(out, s []byte, col int) []byte {
 // carry). It lets a caller place a long text, such as a dashboard in a
 // ConfigMap, without a JSON round trip of it.
 func Block(s []byte, col int) ([]byte, bool) {
-	if len(s) == 0 || chooseStyle(s, true) != styleLiteral {
-		return nil, false
+	return AppendBlock(nil, s, col)
+}
+
+// BlockLen is at least the length of the block Block returns for s, so
+// that a caller can size a buffer for AppendBlock and what follows.
+func BlockLen(s []byte, col int) int {
+	// The header is at most 4 bytes ("|2+\n"); each of the at most
+	// Count+1 lines takes col more than it does in s, and a newline when
+	// the last one has none; appendLines needs 8 bytes of room past the
+	// end, as it writes a line's indentation 8 bytes at once.
+	return 4 + len(s) + (bytes.Count(s, newlineSep)+1)*col + 1 + 8
+}
+
+// AppendBlock is Block appending the block to dst; it returns dst as it is
+// and false when s is no block.
+//
+// It checks what chooseStyle(s, true) does for a literal, but the lines
+// as it writes them (see appendLines).
+func AppendBlock(dst, s []byte, col int) ([]byte, bool) {
+	if len(s) == 0 || resolvesAsNonString(s) || bytes.IndexByte(s, '\n') < 0 {
+		return dst, false
 	}
-	return appendLiteral(make([]byte, 0, len(s)+len(s)/8+16), s, col), true
+	out, ok := appendLines(dst, s, col, true)
+	if !ok {
+		return dst, false
+	}
+	return out, true
 }

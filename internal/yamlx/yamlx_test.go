@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -514,24 +515,58 @@ func TestBlock(t *testing.T) {
 	for _, s := range []string{
 		"{\n  \"a\": 1\n}\n", "two\nlines", "  indented\nfirst\n", "ends\n\n", "\nstarts empty\n",
 		"one line", "", "trailing space \nx\n", "tab\tinside\nok\n", "bell\a\n",
+		"\n", "\n\n", "a\n", "trailing tab\t\nx", "last line ends in a tab\nx\t", "x\ny ",
+		"long lines: 0123456789abcdef\n        0123456789\tabcdef\n", "ctrl late in a long line 0123456789\x01\nz\n",
+		"nel\u0085\nx", "é and 日本\nok\n", "bad UTF-8 \xff\nx", "x\u2028y\nz", "bom\ufeff\nz", "del\x7f 01234567\nz",
+		"true\nfalse", "~\n", "123\n456",
 	} {
-		j, err := json.Marshal(map[string]map[string]string{"data": {"k": s}})
+		checkBlock(t, s)
+	}
+}
+
+// FuzzBlock checks Block against FromJSON.
+func FuzzBlock(f *testing.F) {
+	f.Add("{\n  \"a\": 1\n}\n")
+	f.Add("two\n\tlines ")
+	f.Fuzz(checkBlock)
+}
+
+// checkBlock checks that Block(s, col) is what FromJSON writes for s as
+// the value of a key at column col-2, for a col up to 8 and one past. A
+// string that is not UTF-8 (which JSON cannot carry) is never a block.
+func checkBlock(t *testing.T, s string) {
+	if !utf8.ValidString(s) {
+		if _, ok := Block([]byte(s), 4); ok {
+			t.Errorf("Block(%q) ok = true for a string that is not UTF-8", s)
+		}
+		return
+	}
+	for _, depth := range []int{1, 5} {
+		var j, prefix []byte
+		for d := range depth {
+			j = append(j, `{"a":`...)
+			prefix = append(append(prefix, strings.Repeat("  ", d)...), "a:\n"...)
+		}
+		k, err := json.Marshal(map[string]string{"k": s})
 		if err != nil {
 			t.Fatal(err)
 		}
+		j = append(append(j, k...), strings.Repeat("}", depth)...)
 		full, err := FromJSON(j)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok := Block([]byte(s), 4)
-		want, isBlock := strings.CutPrefix(string(full), "data:\n  k: ")
+		prefix = append(append(prefix, strings.Repeat("  ", depth)...), "k: "...)
+		col := 2*depth + 2
+		got, ok := Block([]byte(s), col)
+		want, isBlock := strings.CutPrefix(string(full), string(prefix))
 		isBlock = isBlock && strings.HasPrefix(want, "|")
 		if ok != isBlock {
-			t.Errorf("Block(%q) ok = %v, FromJSON wrote %q", s, ok, full)
+			t.Errorf("Block(%q, %d) ok = %v, FromJSON wrote %q", s, col, ok, full)
 			continue
 		}
 		if ok && string(got) != want {
-			t.Errorf("Block(%q) = %q, want %q", s, got, want)
+			t.Errorf("Block(%q, %d) = %q, want %q", s, col, got, want)
 		}
 	}
 }

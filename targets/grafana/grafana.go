@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
@@ -84,11 +85,15 @@ type renderer struct {
 	subst  *strings.Replacer
 	nextID uint32
 	errs   []error
+	// traceURL is traceLinks' URL once it has worked it out, slos the
+	// sloText of each SLO once worked out.
+	traceURL string
+	slos     map[*ir.SLO]*sloText
 }
 
 func newRenderer(m *ir.Module) *renderer {
 	vars := labelVars(m)
-	return &renderer{m: m, vars: vars, subst: placeholders(vars)}
+	return &renderer{m: m, vars: vars, subst: placeholders(vars), slos: map[*ir.SLO]*sloText{}}
 }
 
 // id numbers panels and rows in the order they are added, so ids are
@@ -301,17 +306,86 @@ func joinValues(values []string) string {
 
 // marshalJSON prints the dashboard deterministically: object keys sorted,
 // two-space indent, no HTML escaping (PromQL is full of < > &), and a
-// trailing newline. The SDK marshals structs in field order and panels
-// through custom marshalers, so the JSON is re-printed with its keys
-// sorted; yamlx.IndentJSON does that byte for byte as a round trip through
-// encoding/json's generic values (json.Number: numbers as the SDK wrote
-// them) did, faster.
+// trailing newline. The SDK marshals structs in field order, so the JSON
+// is re-printed with its keys sorted; yamlx.IndentJSON does that byte for
+// byte as a round trip through encoding/json's generic values
+// (json.Number: numbers as the SDK wrote them) did, faster.
+//
+// The dashboard goes through encoding/json as a flatDashboard (see there);
+// under targets.SelfCheck the result is compared with the dashboard's own
+// marshalling.
 func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
-	raw, err := json.Marshal(d)
+	raw := rawPool.Get().(*bytes.Buffer)
+	defer putRaw(raw)
+	// An Encoder writes into raw, with the newline IndentJSON skips,
+	// where json.Marshal would copy the JSON into a new slice. HTML
+	// escaping is left off: < > & in strings would be decoded back, and
+	// IndentJSON writes them as they are anyway.
+	enc := json.NewEncoder(raw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(flatten(d)); err != nil {
+		return nil, err
+	}
+	out, err := yamlx.IndentJSON(raw.Bytes())
 	if err != nil {
 		return nil, err
 	}
-	return yamlx.IndentJSON(raw)
+	if targets.SelfCheck {
+		raw, err := json.Marshal(d)
+		if err != nil {
+			return nil, err
+		}
+		whole, err := yamlx.IndentJSON(raw)
+		if err != nil {
+			return nil, err
+		}
+		if !bytes.Equal(out, whole) {
+			return nil, errors.New("internal error: the dashboard marshalled with its panels unwrapped differs from it marshalled as the SDK does")
+		}
+	}
+	return out, nil
+}
+
+// rawPool holds the buffers marshalJSON encodes a dashboard into before
+// it is indented.
+var rawPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRaw(b *bytes.Buffer) {
+	if b.Cap() > 4<<20 {
+		return // do not keep an outsized dashboard's buffer alive
+	}
+	b.Reset()
+	rawPool.Put(b)
+}
+
+// A flatDashboard is a dashboard whose panels are the *dashboard.Panel or
+// *dashboard.RowPanel each dashboard.PanelOrRowPanel holds. Its Panels
+// field is shallower than the embedded Dashboard's, so encoding/json
+// writes it in place of that one, under the same name and with the same
+// omitempty. PanelOrRowPanel.MarshalJSON marshals its panel with a
+// json.Marshal of its own, whose output the outer encoder then compacts
+// and validates all over again: most of the dashboard's JSON went through
+// encoding/json twice. A flatDashboard is the same JSON, written once.
+// (Dashboard has no MarshalJSON of its own that the embedding would hide.)
+type flatDashboard struct {
+	dashboard.Dashboard
+	Panels []any `json:"panels,omitempty"`
+}
+
+// flatten unwraps the panels of d. A PanelOrRowPanel holding neither
+// marshals as null, and so does a nil any.
+func flatten(d dashboard.Dashboard) flatDashboard {
+	panels := make([]any, len(d.Panels))
+	for i, p := range d.Panels {
+		switch {
+		case p.Panel != nil:
+			panels[i] = p.Panel
+		case p.RowPanel != nil:
+			panels[i] = p.RowPanel
+		}
+	}
+	d.Panels = nil
+	return flatDashboard{Dashboard: d, Panels: panels}
 }
 
 // configMap wraps the dashboard JSON in the ConfigMap the Grafana sidecar
@@ -324,6 +398,7 @@ func configMap(m *ir.Module, data []byte) ([]byte, error) {
 	if m.Dashboard.Folder != "" {
 		annotations = map[string]string{folderAnnotation: m.Dashboard.Folder}
 	}
+	key := m.Name + ".json"
 	cm := corev1.ConfigMap{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 		ObjectMeta: metav1.ObjectMeta{
@@ -332,34 +407,33 @@ func configMap(m *ir.Module, data []byte) ([]byte, error) {
 			Labels:      lbls,
 			Annotations: annotations,
 		},
-		Data: map[string]string{m.Name + ".json": string(data)},
 	}
-	out, err := spliceDashboard(cm, m.Name+".json", data)
+	header := targets.YAMLHeader(m.Name)
+	out, err := spliceDashboard(header, cm, key, data)
 	if err != nil {
 		return nil, err
 	}
 	if targets.SelfCheck {
+		cm.Data = map[string]string{key: string(data)}
 		whole, err := yamlx.Marshal(cm)
 		if err != nil {
 			return nil, err
 		}
-		if !bytes.Equal(out, whole) {
+		if !bytes.Equal(out[len(header):], whole) {
 			return nil, fmt.Errorf("internal error: module %s: the ConfigMap with the dashboard spliced in differs from it marshalled whole", m.Name)
 		}
 	}
-	return append(targets.YAMLHeader(m.Name), out...), nil
+	return out, nil
 }
 
-// spliceDashboard writes cm as yamlx.Marshal does, the dashboard becoming
-// a literal block, without escaping 50 KB of JSON into a JSON string and
-// parsing it back: cm is marshalled with a one-letter stand-in for the
-// dashboard, whose line is then replaced by the block (yamlx.Block). A
-// dashboard yamlx would not write as a block is marshalled whole.
-func spliceDashboard(cm corev1.ConfigMap, key string, data []byte) ([]byte, error) {
-	block, ok := yamlx.Block(data, 4)
-	if !ok {
-		return yamlx.Marshal(cm)
-	}
+// spliceDashboard writes header and then cm, its Data being key: data, as
+// yamlx.Marshal does, the dashboard becoming a literal block, without
+// escaping 50 KB of JSON into a JSON string and parsing it back: cm is
+// marshalled with a one-letter stand-in for the dashboard, whose line is
+// then replaced by the block (yamlx.AppendBlock), all in one buffer sized
+// up front. A dashboard yamlx would not write as a block is marshalled
+// whole.
+func spliceDashboard(header []byte, cm corev1.ConfigMap, key string, data []byte) ([]byte, error) {
 	cm.Data = map[string]string{key: "x"}
 	out, err := yamlx.Marshal(cm)
 	if err != nil {
@@ -370,8 +444,17 @@ func spliceDashboard(cm corev1.ConfigMap, key string, data []byte) ([]byte, erro
 	if at < 0 || bytes.Count(out, line) != 1 {
 		return nil, fmt.Errorf("internal error: the dashboard's line %q is not in the ConfigMap once", bytes.TrimSpace(line))
 	}
-	head := at + len(line) - len("x\n")
-	spliced := make([]byte, 0, len(out)+len(block))
-	spliced = append(append(append(spliced, out[:head]...), block...), out[at+len(line):]...)
-	return spliced, nil
+	head, tail := out[:at+len(line)-len("x\n")], out[at+len(line):]
+	spliced := make([]byte, 0, len(header)+len(head)+yamlx.BlockLen(data, 4)+len(tail))
+	spliced = append(append(spliced, header...), head...)
+	spliced, ok := yamlx.AppendBlock(spliced, data, 4)
+	if !ok {
+		cm.Data = map[string]string{key: string(data)}
+		whole, err := yamlx.Marshal(cm)
+		if err != nil {
+			return nil, err
+		}
+		return append(header, whole...), nil
+	}
+	return append(spliced, tail...), nil
 }

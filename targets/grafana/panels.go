@@ -43,10 +43,13 @@ const (
 const datasourceVar = "datasource"
 
 // promDatasource references the Prometheus datasource picked in the
-// dashboard's datasource variable.
+// dashboard's datasource variable. Every panel and query has one: the
+// references share their two strings, which nothing writes through.
 func promDatasource() common.DataSourceRef {
-	return common.DataSourceRef{Type: cog.ToPtr("prometheus"), Uid: cog.ToPtr("${" + datasourceVar + "}")}
+	return common.DataSourceRef{Type: &promType, Uid: &promUID}
 }
+
+var promType, promUID = "prometheus", "${" + datasourceVar + "}"
 
 // defaultTimeseries is the look shared by every time series panel.
 func defaultTimeseries() *timeseries.PanelBuilder {
@@ -147,12 +150,12 @@ func (r *renderer) sloAvailabilityStat(slo *ir.SLO) *stat.PanelBuilder {
 	return defaultStat().
 		Id(r.id()).
 		Title(fmt.Sprintf("SLO %s: %s vs objective (%s)", slo.Name, good, window)).
-		Description(sloDescription(r.m, slo) + " Share of good events over the last " + window + " (1 - " + ir.SLIErrorRecord(slo.Window) + "), and the objective.").
+		Description(r.sloText(slo).desc + " Share of good events over the last " + window + " (1 - " + ir.SLIErrorRecord(slo.Window) + "), and the objective.").
 		Unit(unitPercent).
 		Decimals(3).
 		Thresholds(thresholds(colorBad, step(slo.Objective/100, colorOK))).
-		WithTarget(r.query("A", "1 - "+sloSelector(r.m, ir.SLIErrorRecord(slo.Window), slo), good)).
-		WithTarget(r.query("B", sloSelector(r.m, ir.RecObjective, slo), "objective"))
+		WithTarget(r.query("A", "1 - "+r.sloSelector(ir.SLIErrorRecord(slo.Window), slo), good)).
+		WithTarget(r.query("B", r.sloSelector(ir.RecObjective, slo), "objective"))
 }
 
 // sloBudgetGauge shows the share of the window's error budget left.
@@ -160,12 +163,12 @@ func (r *renderer) sloBudgetGauge(slo *ir.SLO) *gauge.PanelBuilder {
 	return defaultGauge().
 		Id(r.id()).
 		Title(fmt.Sprintf("SLO %s: error budget remaining", slo.Name)).
-		Description(sloDescription(r.m, slo) + " Share of the " + ir.FormatDuration(slo.Window) + " error budget (" + percent(slo.ErrorBudget()) + " of events) not yet spent; below 0 the objective is missed.").
+		Description(r.sloText(slo).desc + " Share of the " + ir.FormatDuration(slo.Window) + " error budget (" + percent(slo.ErrorBudget()) + " of events) not yet spent; below 0 the objective is missed.").
 		Unit(unitPercent).
 		Decimals(1).
 		Max(1).
 		Thresholds(thresholds(colorBad, step(0, colorWarn), step(0.25, colorOK))).
-		WithTarget(r.query("A", sloSelector(r.m, ir.RecBudgetRemaining, slo), "remaining"))
+		WithTarget(r.query("A", r.sloSelector(ir.RecBudgetRemaining, slo), "remaining"))
 }
 
 // sloBurnRate plots the burn rate over every alert window, with the
@@ -184,17 +187,17 @@ func (r *renderer) sloBurnRate(slo *ir.SLO) *timeseries.PanelBuilder {
 	p := defaultTimeseries().
 		Id(r.id()).
 		Title(fmt.Sprintf("SLO %s: burn rate by window", slo.Name)).
-		Description(sloDescription(r.m, slo) + " Error ratio over each alert window divided by the error budget: 1 spends the budget exactly by the end of the " + ir.FormatDuration(slo.Window) + " window. Dashed lines are the burn-rate alert factors.").
+		Description(r.sloText(slo).desc + " Error ratio over each alert window divided by the error budget: 1 spends the budget exactly by the end of the " + ir.FormatDuration(slo.Window) + " window. Dashed lines are the burn-rate alert factors.").
 		Unit(unitNone).
 		Min(0).
 		Thresholds(thresholds(colorOK, steps...)).
 		ThresholdsStyle(thresholdLine())
 	ref := 'A'
 	for _, w := range burnWindows(slo) {
-		p = p.WithTarget(r.query(string(ref), burnRateExpr(r.m, slo, w), ir.FormatDuration(w)))
+		p = p.WithTarget(r.query(string(ref), r.burnRateExpr(slo, w), ir.FormatDuration(w)))
 		ref++
 	}
-	return p.WithTarget(r.query(string(ref), sloSelector(r.m, ir.RecPeriodBurnRate, slo), ir.FormatDuration(slo.Window)+" (period)"))
+	return p.WithTarget(r.query(string(ref), r.sloSelector(ir.RecPeriodBurnRate, slo), ir.FormatDuration(slo.Window)+" (period)"))
 }
 
 func sloDescription(m *ir.Module, slo *ir.SLO) string {
@@ -398,18 +401,22 @@ func (r *renderer) histogramHeatmap(mt *ir.Metric) *heatmap.PanelBuilder {
 }
 
 // traceLinks opens the module's traces in Explore on the Tempo datasource
-// over the panel's time range; nil without traces.
+// over the panel's time range; nil without traces. The link's URL is the
+// same on every panel and worked out once.
 func (r *renderer) traceLinks() []cog.Builder[dashboard.DashboardLink] {
 	t := r.m.Dashboard.Traces
 	if t == nil {
 		return nil
+	}
+	if r.traceURL == "" {
+		r.traceURL = tempoExploreURL(t.Datasource)
 	}
 	return []cog.Builder[dashboard.DashboardLink]{
 		dashboard.NewDashboardLinkBuilder("Traces in Tempo").
 			Type(dashboard.DashboardLinkTypeLink).
 			Icon("external link").
 			Tooltip("Search the traces of this time range in Explore (" + t.Datasource + ")").
-			Url(tempoExploreURL(t.Datasource)).
+			Url(r.traceURL).
 			TargetBlank(true),
 	}
 }
@@ -419,21 +426,40 @@ func (r *renderer) traceLinks() []cog.Builder[dashboard.DashboardLink] {
 // the link is opened (epoch milliseconds, safe in a URL).
 func tempoExploreURL(ds string) string {
 	const from, to = "FROM_PLACEHOLDER", "TO_PLACEHOLDER"
-	pane := map[string]any{
-		"traces": map[string]any{
-			"datasource": ds,
-			"queries": []map[string]any{{
-				"refId":      "A",
-				"datasource": map[string]string{"type": "tempo", "uid": ds},
-				"queryType":  "traceql",
-				"query":      "{}",
-			}},
-			"range": map[string]string{"from": from, "to": to},
-		},
-	}
-	b, _ := json.Marshal(pane) // maps of strings cannot fail
+	q := exploreQuery{RefID: "A", QueryType: "traceql", Query: "{}"}
+	q.Datasource.Type, q.Datasource.UID = "tempo", ds
+	var pane explorePane
+	pane.Traces.Datasource, pane.Traces.Queries = ds, []exploreQuery{q}
+	pane.Traces.Range.From, pane.Traces.Range.To = from, to
+	b, _ := json.Marshal(pane) // strings cannot fail
 	u := "/explore?schemaVersion=1&panes=" + url.QueryEscape(string(b))
-	return strings.NewReplacer(from, "${__from}", to, "${__to}").Replace(u)
+	// The placeholders are letters and underscores, which QueryEscape
+	// keeps, and neither overlaps the other nor a replacement.
+	return strings.ReplaceAll(strings.ReplaceAll(u, from, "${__from}"), to, "${__to}")
+}
+
+// An explorePane is the state of Explore's pane "traces" in a link. Its
+// fields, like those of every struct inside, are in the order of their
+// JSON names, as encoding/json writes the keys of a map.
+type explorePane struct {
+	Traces struct {
+		Datasource string         `json:"datasource"`
+		Queries    []exploreQuery `json:"queries"`
+		Range      struct {
+			From string `json:"from"`
+			To   string `json:"to"`
+		} `json:"range"`
+	} `json:"traces"`
+}
+
+type exploreQuery struct {
+	Datasource struct {
+		Type string `json:"type"`
+		UID  string `json:"uid"`
+	} `json:"datasource"`
+	Query     string `json:"query"`
+	QueryType string `json:"queryType"`
+	RefID     string `json:"refId"`
 }
 
 // --- gauges ---

@@ -156,17 +156,43 @@ func sumBy(by []string, inner string) string {
 	return "sum by (" + strings.Join(by, ", ") + ") (" + inner + ")"
 }
 
+// sloText are the strings the panels of one SLO repeat, worked out once.
+type sloText struct {
+	matchers string // what sloSelector writes after the record's name
+	desc     string // sloDescription
+}
+
+func (r *renderer) sloText(slo *ir.SLO) *sloText {
+	if t, ok := r.slos[slo]; ok {
+		return t
+	}
+	// m.Selector writes the metric name as it is, then the matchers.
+	t := &sloText{matchers: r.m.Selector("", sloMatcher(slo)), desc: sloDescription(r.m, slo)}
+	r.slos[slo] = t
+	return t
+}
+
+func sloMatcher(slo *ir.SLO) string {
+	return ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{slo.Name}})
+}
+
 // sloSelector selects one SLO's recording rule of the module.
-func sloSelector(m *ir.Module, record string, slo *ir.SLO) string {
-	return m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{slo.Name}}))
+func (r *renderer) sloSelector(record string, slo *ir.SLO) string {
+	sel := record + r.sloText(slo).matchers
+	if targets.SelfCheck {
+		if want := r.m.Selector(record, sloMatcher(slo)); sel != want {
+			r.errs = append(r.errs, fmt.Errorf("internal error: SLO selector %q, want %q", sel, want))
+		}
+	}
+	return sel
 }
 
 // burnRateExpr is the burn rate of slo over w: the error ratio over w
 // divided by the error budget, both from the recording rules the burn
 // rate alerts read.
-func burnRateExpr(m *ir.Module, slo *ir.SLO, w time.Duration) string {
-	return sloSelector(m, ir.SLIErrorRecord(w), slo) + " / on (" + ir.LabelModule + ", " + ir.LabelSLO + ") " +
-		sloSelector(m, ir.RecErrorBudget, slo)
+func (r *renderer) burnRateExpr(slo *ir.SLO, w time.Duration) string {
+	return r.sloSelector(ir.SLIErrorRecord(w), slo) + " / on (" + ir.LabelModule + ", " + ir.LabelSLO + ") " +
+		r.sloSelector(ir.RecErrorBudget, slo)
 }
 
 // burnWindows are the windows the burn-rate alerts of slo look at, short
