@@ -27,11 +27,11 @@ func BenchmarkRender(b *testing.B) {
 	for name, f := range map[string]func(*ir.Module) error{
 		"all": func(m *ir.Module) error { _, err := Render(m); return err },
 		"groups": func(m *ir.Module) error {
-			_, err := newBuilder(m, promparser.NewParser(promparser.Options{})).groups()
+			_, err := newBuilder(newDerived(m), promparser.NewParser(promparser.Options{})).groups()
 			return err
 		},
 		"tests": func(m *ir.Module) error {
-			_, err := newTestGen(m, promparser.NewParser(promparser.Options{})).file()
+			_, err := newTestGen(newDerived(m), promparser.NewParser(promparser.Options{})).file()
 			return err
 		},
 	} {

@@ -18,12 +18,10 @@ package prometheus
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"path"
-	"slices"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	prommodel "github.com/prometheus/common/model"
@@ -45,7 +43,7 @@ const (
 
 // ruleFile is the document of a plain Prometheus rule file, which is also
 // the spec of the PrometheusRule: the two documents hold the very same
-// groups, written once (ruleFileJSON).
+// groups, written once (yamlWriter.ruleFile).
 type ruleFile struct {
 	Groups []monitoringv1.RuleGroup `json:"groups"`
 }
@@ -68,7 +66,8 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	}
 	p := promparser.NewParser(promparser.Options{})
 
-	groups, err := newBuilder(m, p).groups()
+	d := newDerived(m)
+	groups, err := newBuilder(d, p).groups()
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +75,14 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	if err := checkNames(groups); err != nil {
 		return nil, fmt.Errorf("internal error: module %s: generated %s is invalid: %w", m.Name, RulesFile, err)
 	}
-	spec, err := ruleFileJSON(groups)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := toYAML(m, spec, ruleFile{Groups: groups})
-	if err != nil {
+	header := targets.YAMLHeader(m.Name)
+
+	// The groups are written once, as the rule file's document at column
+	// 0, and indented as the spec of the PrometheusRule.
+	w := yamlWriter{b: append(make([]byte, 0, len(header)+rulesSize(groups)), header...)}
+	w.ruleFile(groups)
+	rules, spec := w.b, w.b[len(header):]
+	if err := selfCheck(m, rules, ruleFile{Groups: groups}); err != nil {
 		return nil, err
 	}
 	if targets.SelfCheck {
@@ -91,26 +92,25 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	}
 
 	pr := prometheusRule(m, groups)
-	prJSON, err := prometheusRuleJSON(pr, spec)
+	promRule, err := prometheusRuleYAML(pr, header, spec)
 	if err != nil {
 		return nil, err
 	}
-	promRule, err := toYAML(m, prJSON, pr)
-	if err != nil {
+	if err := selfCheck(m, promRule, pr); err != nil {
 		return nil, err
 	}
 
-	tf, err := newTestGen(m, p).file()
+	tf, err := newTestGen(d, p).file()
 	if err != nil {
 		return nil, err
 	}
-	w := jsonWriter{b: make([]byte, 0, 64<<10)}
+	w = yamlWriter{b: append(make([]byte, 0, 64<<10), header...), keys: w.keys}
 	w.testFile(tf)
 	if w.err != nil {
 		return nil, fmt.Errorf("internal error: could not marshal %T: %w", tf, w.err)
 	}
-	tests, err := toYAML(m, w.b, tf)
-	if err != nil {
+	tests := w.b
+	if err := selfCheck(m, tests, tf); err != nil {
 		return nil, err
 	}
 
@@ -150,56 +150,53 @@ func prometheusRule(m *ir.Module, groups []monitoringv1.RuleGroup) *promRule {
 	}
 }
 
-// ruleFileJSON writes the rule file document: {"groups": [...]}.
-func ruleFileJSON(groups []monitoringv1.RuleGroup) ([]byte, error) {
-	w := jsonWriter{b: make([]byte, 0, 32<<10)}
-	w.raw(`{"groups":`)
-	w.ruleGroups(groups)
-	w.raw("}")
-	return w.b, w.err
-}
-
-// prometheusRuleJSON writes pr with spec, the rule file document, as its
-// spec. The small metadata is left to encoding/json.
-func prometheusRuleJSON(pr *promRule, spec []byte) ([]byte, error) {
-	meta, err := json.Marshal(pr.ObjectMeta)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: could not marshal %T: %w", pr.ObjectMeta, err)
+// rulesSize estimates the size of the rule file document, generously:
+// its expressions, indented, and for every rule some 250 bytes of keys,
+// labels and annotations.
+func rulesSize(groups []monitoringv1.RuleGroup) int {
+	n := 256
+	for _, g := range groups {
+		n += 64
+		for _, r := range g.Rules {
+			n += 250 + len(r.Expr.StrVal) + len(r.Expr.StrVal)/4
+		}
 	}
-	w := jsonWriter{b: make([]byte, 0, len(spec)+len(meta)+128)}
-	w.raw(`{"apiVersion":`)
-	w.string(pr.APIVersion)
-	w.raw(`,"kind":`)
-	w.string(pr.Kind)
-	w.raw(`,"metadata":`)
-	w.b = append(w.b, meta...)
-	w.raw(`,"spec":`)
-	w.b = append(w.b, spec...)
-	w.raw("}")
-	return w.b, w.err
+	return n
 }
 
-// toYAML prints a document written as JSON as YAML behind the
-// generated-file header. yamlx sorts every mapping's keys, so the layout
-// is stable. Under targets.SelfCheck it must be what encoding/json's JSON
+// prometheusRuleYAML writes pr behind header with spec, the rule file
+// document, as its spec, indented. The small rest of the object is left
+// to encoding/json and yamlx; spec is its last key.
+func prometheusRuleYAML(pr *promRule, header, spec []byte) ([]byte, error) {
+	meta, err := yamlx.Marshal(struct {
+		metav1.TypeMeta   `json:",inline"`
+		metav1.ObjectMeta `json:"metadata"`
+	}{pr.TypeMeta, pr.ObjectMeta})
+	if err != nil {
+		return nil, fmt.Errorf("internal error: could not marshal %T: %w", pr, err)
+	}
+	out := make([]byte, 0, len(header)+len(meta)+len(spec)+len(spec)/4+16)
+	out = append(out, header...)
+	out = append(out, meta...)
+	out = append(out, "spec:\n"...)
+	return indentLines(out, spec), nil
+}
+
+// selfCheck checks, under targets.SelfCheck, that out, a document written
+// as YAML behind the generated-file header, is what encoding/json's JSON
 // of v, the same document, gives (marshal).
-func toYAML(m *ir.Module, j []byte, v any) ([]byte, error) {
-	y, err := yamlx.FromJSON(j)
+func selfCheck(m *ir.Module, out []byte, v any) error {
+	if !targets.SelfCheck {
+		return nil
+	}
+	want, err := marshal(m, v)
 	if err != nil {
-		return nil, fmt.Errorf("internal error: could not convert %T to YAML: %w", v, err)
+		return err
 	}
-	// Inserted in place when the YAML leaves room, as it mostly does.
-	out := slices.Insert(y, 0, targets.YAMLHeader(m.Name)...)
-	if targets.SelfCheck {
-		want, err := marshal(m, v)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(out, want) {
-			return nil, fmt.Errorf("internal error: module %s: %T written as\n%s\nnot as encoding/json writes it:\n%s", m.Name, v, out, want)
-		}
+	if !bytes.Equal(out, want) {
+		return fmt.Errorf("internal error: module %s: %T written as\n%s\nnot as encoding/json writes it:\n%s", m.Name, v, out, want)
 	}
-	return out, nil
+	return nil
 }
 
 // marshal renders v as YAML behind the generated-file header, through

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
@@ -36,13 +37,51 @@ func SLOGroup(module, slo string) string { return module + "-slo-" + slo }
 // expr, which parses it and prints it back in canonical form, but SLIs,
 // whose windows share one parse (sliRules).
 type builder struct {
-	m      *ir.Module
-	p      promparser.Parser
-	ranges map[time.Duration]*promparser.MatrixSelector // rangeOf's
+	*derived
+	p  promparser.Parser
+	pr printer
 }
 
-func newBuilder(m *ir.Module, p promparser.Parser) *builder {
-	return &builder{m: m, p: p}
+func newBuilder(d *derived, p promparser.Parser) *builder {
+	return &builder{derived: d, p: p}
+}
+
+// derived holds what the rules and the tests of a module both derive
+// from it, each derived once: the tiers of its SLOs, and the selectors of
+// their recorded series, which the rules and the tests select many times.
+// What it holds is shared: it must not be modified.
+type derived struct {
+	m         *ir.Module
+	tiers     map[*ir.SLO][]sloTier
+	selectors map[selectorKey]string
+}
+
+type selectorKey struct{ record, slo string }
+
+func newDerived(m *ir.Module) *derived {
+	return &derived{m: m, tiers: map[*ir.SLO][]sloTier{}, selectors: map[selectorKey]string{}}
+}
+
+// sloTiers returns the enabled tiers of s that have conditions, page
+// first.
+func (d *derived) sloTiers(s *ir.SLO) []sloTier {
+	t, ok := d.tiers[s]
+	if !ok {
+		t = sloTiers(d.m, s)
+		d.tiers[s] = t
+	}
+	return t
+}
+
+// sloSelector selects one of the SLO's recorded series.
+func (d *derived) sloSelector(record string, s *ir.SLO) string {
+	k := selectorKey{record, s.Name}
+	sel, ok := d.selectors[k]
+	if !ok {
+		sel = d.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}}))
+		d.selectors[k] = sel
+	}
+	return sel
 }
 
 // groups returns the threshold alert group (when the module has alerts)
@@ -81,7 +120,23 @@ func (b *builder) expr(text string) (intstr.IntOrString, error) {
 	if err != nil {
 		return intstr.IntOrString{}, err
 	}
-	return intstr.FromString(promparser.Prettify(e)), nil
+	s, err := b.prettify(e)
+	if err != nil {
+		return intstr.IntOrString{}, err
+	}
+	return intstr.FromString(s), nil
+}
+
+// prettify prints a parsed expression as promparser.Prettify does (by a
+// printer, which under targets.SelfCheck must print what Prettify does).
+func (b *builder) prettify(e promparser.Expr) (string, error) {
+	s := b.pr.prettify(e)
+	if targets.SelfCheck {
+		if want := promparser.Prettify(e); s != want {
+			return "", fmt.Errorf("internal error: module %s: expression printed as\n%s\nnot as Prettify prints it:\n%s", b.m.Name, s, want)
+		}
+	}
+	return s, nil
 }
 
 // parse parses a generated expression.
@@ -217,6 +272,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 		{ir.RecPeriodBurnRate, b.sloSelector(ir.SLIErrorRecord(s.Window), s) + " / " + budget},
 		{ir.RecBudgetRemaining, "1 - " + b.sloSelector(ir.RecPeriodBurnRate, s)},
 	}
+	// The rules share their labels, which nothing modifies.
 	metaLabels := copyLabels(ids)
 	metaLabels[ir.LabelWindow] = ir.FormatDuration(s.Window)
 	for _, r := range meta {
@@ -224,10 +280,10 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 		if err != nil {
 			return g, err
 		}
-		g.Rules = append(g.Rules, monitoringv1.Rule{Record: r.record, Expr: e, Labels: copyLabels(metaLabels)})
+		g.Rules = append(g.Rules, monitoringv1.Rule{Record: r.record, Expr: e, Labels: metaLabels})
 	}
 
-	for _, t := range sloTiers(b.m, s) {
+	for _, t := range b.sloTiers(s) {
 		text := b.burnExpr(s, t.burnRates)
 		e, err := b.expr(text)
 		if err != nil {
@@ -273,7 +329,7 @@ func (b *builder) sliRules(s *ir.SLO, ids map[string]string) ([]monitoringv1.Rul
 				if err != nil {
 					return nil, err
 				}
-				ranged = newRangedExpr(tree)
+				ranged = newRangedExpr(tree, &b.pr)
 			}
 			r, err := b.rangeOf(w)
 			if err != nil {
@@ -286,17 +342,18 @@ func (b *builder) sliRules(s *ir.SLO, ids map[string]string) ([]monitoringv1.Rul
 				}
 			}
 		}
-		out = append(out, monitoringv1.Rule{Record: ir.SLIErrorRecord(w), Expr: e, Labels: copyLabels(ids)})
+		out = append(out, monitoringv1.Rule{Record: ir.SLIErrorRecord(w), Expr: e, Labels: ids}) // shared, as in sloGroup
 	}
 	return out, nil
 }
 
 // rangeOf returns the range selector `x[<w>]`, parsed: its range is what
 // the parser makes of the window's text, rounding included. The windows
-// of a module's SLOs are mostly the same, so each is parsed once.
+// of all modules' SLOs are mostly the same, so each is parsed once, and
+// kept (ranges), read only.
 func (b *builder) rangeOf(w time.Duration) (*promparser.MatrixSelector, error) {
-	if r, ok := b.ranges[w]; ok {
-		return r, nil
+	if r, ok := ranges.Load(w); ok {
+		return r.(*promparser.MatrixSelector), nil
 	}
 	text := "x[" + ir.FormatDuration(w) + "]"
 	e, err := b.parse(text)
@@ -307,12 +364,12 @@ func (b *builder) rangeOf(w time.Duration) (*promparser.MatrixSelector, error) {
 	if !ok {
 		return nil, fmt.Errorf("internal error: module %s: %s parses as %T, not a range selector", b.m.Name, text, e)
 	}
-	if b.ranges == nil {
-		b.ranges = map[time.Duration]*promparser.MatrixSelector{}
-	}
-	b.ranges[w] = r
+	ranges.Store(w, r)
 	return r, nil
 }
+
+// ranges holds rangeOf's range selectors by window.
+var ranges sync.Map // time.Duration → *promparser.MatrixSelector
 
 // checkSame checks that an expression printed by a rangedExpr is what
 // parsing and printing its own text gives.
@@ -342,6 +399,7 @@ func (b *builder) checkSame(e intstr.IntOrString, text string) error {
 // is, nowhere else (not in a label value).
 type rangedExpr struct {
 	tree   promparser.Expr
+	pr     *printer
 	ranges []*promparser.MatrixSelector // of tree
 	// printed holds, by the length of a range's text, the last expression
 	// printed with such a range and the range's text.
@@ -350,8 +408,8 @@ type rangedExpr struct {
 
 type printedRange struct{ rangeText, expr string }
 
-func newRangedExpr(tree promparser.Expr) *rangedExpr {
-	e := &rangedExpr{tree: tree, printed: map[int]printedRange{}}
+func newRangedExpr(tree promparser.Expr, pr *printer) *rangedExpr {
+	e := &rangedExpr{tree: tree, pr: pr, printed: map[int]printedRange{}}
 	promparser.Inspect(tree, func(n promparser.Node, _ []promparser.Node) error {
 		if ms, ok := n.(*promparser.MatrixSelector); ok {
 			e.ranges = append(e.ranges, ms)
@@ -371,7 +429,7 @@ func (e *rangedExpr) print(r *promparser.MatrixSelector) string {
 	for _, ms := range e.ranges {
 		ms.Range, ms.RangeExpr = r.Range, r.RangeExpr
 	}
-	expr := promparser.Prettify(e.tree)
+	expr := e.pr.prettify(e.tree) // checked with the rest (builder.checkSame)
 	e.printed[len(rangeText)] = printedRange{rangeText: rangeText, expr: expr}
 	return expr
 }
@@ -425,11 +483,6 @@ func (b *builder) sliExpr(s *ir.SLO, w time.Duration) (string, error) {
 		return "(" + ir.RawQuery(s.SLI.ErrorQuery, ws) + ") / (" + ir.RawQuery(s.SLI.TotalQuery, ws) + " > 0)", nil
 	}
 	return "", fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
-}
-
-// sloSelector selects one of the SLO's recorded series.
-func (b *builder) sloSelector(record string, s *ir.SLO) string {
-	return b.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}}))
 }
 
 // burnExpr is the multi-window multi-burn-rate condition of one tier:

@@ -30,12 +30,12 @@ func TestRangedExpr(t *testing.T) {
 		for n := 1; n <= 90; n += 3 {
 			metric := "m" + strings.Repeat("x", n)
 			tmpl := strings.ReplaceAll(tmpl, "M", metric)
-			b := newBuilder(&ir.Module{Name: "m"}, promparser.NewParser(promparser.Options{}))
+			b := newBuilder(newDerived(&ir.Module{Name: "m"}), promparser.NewParser(promparser.Options{}))
 			tree, err := b.parse(ir.RawQuery(tmpl, ir.FormatDuration(windows[0])))
 			if err != nil {
 				t.Fatal(err)
 			}
-			ranged := newRangedExpr(tree)
+			ranged := newRangedExpr(tree, &printer{})
 			for _, w := range windows {
 				text := ir.RawQuery(tmpl, ir.FormatDuration(w))
 				r, err := b.rangeOf(w)

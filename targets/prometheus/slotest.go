@@ -178,7 +178,7 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 				continue
 			}
 			outLabels := ir.MergeLabels(sloLabels(g.m, s), map[string]string{prommodel.MetricNameLabel: ir.SLIErrorRecord(v.long)})
-			exp, ok := expected(t.tier.Name, outLabels, t.labels, t.annotations, v.value, at)
+			exp, ok := g.expected(t.tier.Name, outLabels, t.labels, t.annotations, v.value, at)
 			if !ok {
 				return nil, false
 			}
@@ -218,7 +218,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	if s.SLI.Kind != ir.SLIRatio && s.SLI.Kind != ir.SLILatency {
 		return nil, fmt.Errorf("internal error: SLO %s has unknown SLI kind %q", s.Name, s.SLI.Kind)
 	}
-	tiers := sloTiers(g.m, s)
+	tiers := g.sloTiers(s)
 	series := g.sloSeries(s)
 	b := budgetOf(s)
 	var out []testGroup
@@ -314,8 +314,8 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	tg = sloGroupTest(s, "quiet without traffic, and no SLI sample rather than NaN", series, h, true)
 	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
 	tg.PromQLExprTests = []exprTest{
-		newExprTest(short, g.recordSelector(s, ir.SLIErrorRecord(sliShortWindow)), nil),
-		newExprTest(short, g.recordSelector(s, ir.RecBurnRate), nil),
+		newExprTest(short, g.sloSelector(ir.SLIErrorRecord(sliShortWindow), s), nil),
+		newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
 	}
 	out = append(out, tg)
 	return out, nil
@@ -325,21 +325,17 @@ func (g *testGen) windowLabel(s *ir.SLO) map[string]string {
 	return map[string]string{ir.LabelWindow: ir.FormatDuration(s.Window)}
 }
 
-func (g *testGen) recordSelector(s *ir.SLO, record string) string {
-	return g.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}}))
-}
-
 // recordSample expects one exact sample of an SLO recording rule.
 func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
 	l := ir.MergeLabels(sloLabels(g.m, s), extra, map[string]string{prommodel.MetricNameLabel: record})
-	return newExprTest(at, g.recordSelector(s, record), []expSample{{Labels: seriesText("", l), Value: want}})
+	return newExprTest(at, g.sloSelector(record, s), []expSample{{Labels: seriesText("", l), Value: want}})
 }
 
 // recordClose expects a recording rule to be within a relative 1e-9 of
 // want: `abs(x - want) < bool tol` is 1 with the rule's labels.
 func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
 	tol := 1e-9 * math.Max(1, math.Abs(want))
-	expr := fmt.Sprintf("abs(%s - %s) < bool %s", g.recordSelector(s, record), num(want), num(tol))
+	expr := "abs(" + g.sloSelector(record, s) + " - " + num(want) + ") < bool " + num(tol)
 	l := ir.MergeLabels(sloLabels(g.m, s), extra)
 	return newExprTest(at, expr, []expSample{{Labels: seriesText("", l), Value: 1}})
 }
@@ -372,10 +368,10 @@ func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 	const short = time.Hour
 	tg := sloGroupTest(s, "raw SLI: quiet without data, and no SLI sample rather than NaN", nil, nil, false)
 	tg.InputSeries = []inputSeries{}
-	tg.AlertRuleTests, _ = g.sloAlertTests(s, sloTiers(g.m, s), sloHistory{{minutes: int(short / time.Minute)}}, short)
+	tg.AlertRuleTests, _ = g.sloAlertTests(s, g.sloTiers(s), sloHistory{{minutes: int(short / time.Minute)}}, short)
 	tg.PromQLExprTests = []exprTest{
-		newExprTest(short, g.recordSelector(s, ir.SLIErrorRecord(sliShortWindow)), nil),
-		newExprTest(short, g.recordSelector(s, ir.RecBurnRate), nil),
+		newExprTest(short, g.sloSelector(ir.SLIErrorRecord(sliShortWindow), s), nil),
+		newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
 		g.recordSample(s, short, ir.RecObjective, g.windowLabel(s), roundSig(s.Objective/100)),
 		g.recordSample(s, short, ir.RecErrorBudget, g.windowLabel(s), budgetOf(s)),
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -91,12 +92,13 @@ const (
 )
 
 type testGen struct {
-	m *ir.Module
-	p promparser.Parser
+	*derived
+	p   promparser.Parser
+	err error // the first internal error of a check under targets.SelfCheck
 }
 
-func newTestGen(m *ir.Module, p promparser.Parser) *testGen {
-	return &testGen{m: m, p: p}
+func newTestGen(d *derived, p promparser.Parser) *testGen {
+	return &testGen{derived: d, p: p}
 }
 
 // file builds the test file: threshold alerts first, then SLOs, each in IR
@@ -145,6 +147,9 @@ func (g *testGen) file() (*testFile, error) {
 			}
 		}
 	}
+	if g.err != nil {
+		return nil, g.err
+	}
 	return f, nil
 }
 
@@ -180,7 +185,7 @@ type phase struct {
 // counterValues renders phases in promtool's expanding notation, starting
 // at 0: "0+5x10 55+7x4" is 0, 5, ..., 50, then 55, 62, ..., 76.
 func counterValues(phases []phase) string {
-	var b []byte
+	b := make([]byte, 0, 64) // on the stack, unless the values are longer
 	cur := int64(0)
 	for _, p := range phases {
 		if p.minutes <= 0 {
@@ -208,18 +213,37 @@ func constant(minutes int, inc int64) []phase { return []phase{{minutes: minutes
 
 // seriesText renders metric{labels} with sorted label names.
 func seriesText(metric string, labels map[string]string) string {
-	b := make([]byte, 0, 128)
-	b = append(b, metric...)
+	var names [16]string // on the stack for the usual few labels
+	keys := names[:0]
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var buf [256]byte // likewise
+	b := append(buf[:0], metric...)
 	b = append(b, '{')
-	for i, k := range ir.SortedKeys(labels) {
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
 		b = append(b, k...)
 		b = append(b, '=')
-		b = strconv.AppendQuote(b, labels[k])
+		b = appendQuote(b, labels[k])
 	}
 	return string(append(b, '}'))
+}
+
+// appendQuote appends s as strconv.AppendQuote does, which writes
+// printable ASCII as it is, but for " and \.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c >= 0x7f || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // replicaLabel names the replica of a synthetic series, as the scrape's
@@ -328,25 +352,25 @@ func (g *testGen) byLabels(by []string, i int) map[string]string {
 // expanded with the expression's output labels and value, as the rule
 // manager does. ok is false when a template cannot be predicted (it runs a
 // query, or fails at run time).
-func expected(name string, outLabels, ruleLabels, annotations map[string]string, value float64, at time.Duration) (expAlert, bool) {
-	exp := expAlert{ExpLabels: map[string]string{}}
+func (g *testGen) expected(name string, outLabels, ruleLabels, annotations map[string]string, value float64, at time.Duration) (expAlert, bool) {
+	exp := expAlert{ExpLabels: make(map[string]string, len(outLabels)+len(ruleLabels))}
 	for k, v := range outLabels {
 		if k != prommodel.MetricNameLabel {
 			exp.ExpLabels[k] = v
 		}
 	}
-	for _, k := range ir.SortedKeys(ruleLabels) {
-		v, ok := expand(name, ruleLabels[k], outLabels, value, at)
+	for k, text := range ruleLabels {
+		v, ok := g.expand(name, text, outLabels, value, at)
 		if !ok {
 			return exp, false
 		}
 		exp.ExpLabels[k] = v
 	}
 	if len(annotations) > 0 {
-		exp.ExpAnnotations = map[string]string{}
+		exp.ExpAnnotations = make(map[string]string, len(annotations))
 	}
-	for _, k := range ir.SortedKeys(annotations) {
-		v, ok := expand(name, annotations[k], outLabels, value, at)
+	for k, text := range annotations {
+		v, ok := g.expand(name, text, outLabels, value, at)
 		if !ok {
 			return exp, false
 		}
@@ -358,14 +382,32 @@ func expected(name string, outLabels, ruleLabels, annotations map[string]string,
 // templateDefs are the variables Prometheus defines for alert templates.
 const templateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 
-// expand runs an alert template through Prometheus' own expander.
-func expand(name, text string, labels map[string]string, value float64, at time.Duration) (string, bool) {
+// expand expands an alert template as Prometheus does. Most templates only
+// print labels and the value, which expandSimple expands; the others go
+// through Prometheus' own expander, which costs much more (it builds its
+// function map and parses the template every time). Under
+// targets.SelfCheck expandSimple's result must be the expander's.
+func (g *testGen) expand(name, text string, labels map[string]string, value float64, at time.Duration) (string, bool) {
 	if !strings.Contains(text, "{{") {
 		return text, true
 	}
 	if strings.Contains(text, "query") {
 		return "", false
 	}
+	out, ok := expandSimple(text, labels, value)
+	if !ok {
+		return expandTemplate(name, text, labels, value, at)
+	}
+	if targets.SelfCheck && g.err == nil {
+		if want, ok := expandTemplate(name, text, labels, value, at); !ok || want != out {
+			g.err = fmt.Errorf("internal error: module %s: alert %s: template %q expanded as %q, not as Prometheus expands it (%q, %v)", g.m.Name, name, text, out, want, ok)
+		}
+	}
+	return out, true
+}
+
+// expandTemplate runs an alert template through Prometheus' own expander.
+func expandTemplate(name, text string, labels map[string]string, value float64, at time.Duration) (string, bool) {
 	noQuery := func(context.Context, string, time.Time) (promql.Vector, error) {
 		return nil, fmt.Errorf("queries are not predictable")
 	}
@@ -377,6 +419,51 @@ func expand(name, text string, labels map[string]string, value float64, at time.
 		return "", false
 	}
 	return out, true
+}
+
+// expandSimple expands a template whose every action prints a label,
+// {{ $labels.<name> }}, or the value, {{ $value }}, spaces inside the
+// braces allowed, as text/template runs it with Prometheus' data and
+// options: a label the alert lacks prints nothing (missingkey=zero), the
+// value prints as fmt prints a float64. ok is false for any other
+// template, a "{{" that opens no such action included.
+func expandSimple(text string, labels map[string]string, value float64) (string, bool) {
+	b := make([]byte, 0, len(text)+32)
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			return string(append(b, text...)), true
+		}
+		b = append(b, text[:i]...)
+		action, rest, ok := strings.Cut(text[i+2:], "}}")
+		if !ok {
+			return "", false
+		}
+		action = strings.Trim(action, " ")
+		if action == "$value" {
+			b = fmt.Append(b, value)
+		} else if label, ok := strings.CutPrefix(action, "$labels."); ok && isFieldName(label) {
+			b = append(b, labels[label]...)
+		} else {
+			return "", false
+		}
+		text = rest
+	}
+}
+
+// isFieldName reports whether s is an ASCII identifier, which
+// text/template reads as the name of a field or map key.
+func isFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '_' && !('a' <= c && c <= 'z') && !('A' <= c && c <= 'Z') && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- threshold alerts ----
@@ -464,7 +551,7 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 			bad[1] = under
 		}
 		value := float64(replicas*fire) / float64(replicas*perSec)
-		exp, ok := expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
+		exp, ok := g.expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
 		if ok {
 			tg := testGroup{
 				Name: a.Name + ": " + g.fireName(a), Interval: ir.FormatDuration(testInterval),
@@ -543,17 +630,24 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 		text          string
 		group, bucket int // bucket: the index of its bound, len(bounds) for +Inf
 	}
-	var all []series
+	// The series of a group and replica differ in le alone, which
+	// seriesLabels would set last, as it sets every fixed label.
+	all := make([]series, 0, groups*replicas*(len(bounds)+1))
+	les := make([]string, len(bounds)+1)
+	for i := range les {
+		les[i] = "+Inf"
+		if i < len(bounds) {
+			les[i] = ir.FormatFloat(bounds[i])
+		}
+	}
+	bucketMetric := a.Metric + "_bucket"
 	for gi := 0; gi < groups; gi++ {
 		by := g.byLabels(a.By, gi)
 		for r := 0; r < replicas; r++ {
-			for i := 0; i <= len(bounds); i++ {
-				le := "+Inf"
-				if i < len(bounds) {
-					le = ir.FormatFloat(bounds[i])
-				}
-				l := g.seriesLabels(a.Metric, ir.MergeLabels(by, map[string]string{"le": le}), r)
-				all = append(all, series{text: seriesText(a.Metric+"_bucket", l), group: gi, bucket: i})
+			l := g.seriesLabels(a.Metric, ir.MergeLabels(by, map[string]string{"le": les[0]}), r)
+			for i, le := range les {
+				l["le"] = le
+				all = append(all, series{text: seriesText(bucketMetric, l), group: gi, bucket: i})
 			}
 		}
 	}
@@ -577,7 +671,7 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	if fireJ >= 0 {
 		bucket := []int{fireJ, underJ}[:groups]
 		value := bucketQuantile(a.Q, bounds, fireJ, total)
-		exp, ok := expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
+		exp, ok := g.expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
 		if ok {
 			tg := testGroup{
 				Name: a.Name + ": " + g.fireName(a), Interval: ir.FormatDuration(testInterval),
