@@ -17,8 +17,11 @@ type Known struct {
 }
 
 // compilerReuse is how many modules one Compiler compiles before the
-// worker starts a fresh CUE context.
-const compilerReuse = 64
+// worker starts a fresh CUE context (about 1 ms, BenchmarkNewCompiler).
+// Measured on 1,000 bench modules (obsc build, 2 cores): 16 took the
+// least CPU, 8 and 64 about 5% more, 1 about 20% more (a schema compiled
+// per module) and 512 40% more, with 5x the memory.
+const compilerReuse = 16
 
 // AllCached is All for a build that already has some of the modules:
 // known[i], when not nil, stands for dirs[i] compiled earlier. Those are
