@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
 	"github.com/grafana/grafana-foundation-sdk/go/common"
@@ -306,15 +307,51 @@ func joinValues(values []string) string {
 
 // marshalJSON prints the dashboard deterministically: object keys sorted,
 // two-space indent, no HTML escaping (PromQL is full of < > &), and a
-// trailing newline. The SDK marshals structs in field order, so the JSON
-// is re-printed with its keys sorted; yamlx.IndentJSON does that byte for
-// byte as a round trip through encoding/json's generic values
-// (json.Number: numbers as the SDK wrote them) did, faster.
+// trailing newline: what yamlx.IndentJSON makes of json.Marshal(d)
+// (marshalJSONSlow), written in one pass by sortedJSON. A dashboard
+// sortedJSON gives up on takes the slow path, which reports encoding/json's
+// own error if it has one. Under targets.SelfCheck the result is compared
+// with the slow path's.
+func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
+	out, err := sortedJSON(d, int(dashboardSize.Load()))
+	if err != nil {
+		return marshalJSONSlow(d)
+	}
+	dashboardSize.Store(int64(len(out) + len(out)/8))
+	return selfChecked(out, func() ([]byte, error) { return marshalJSONSlow(d) },
+		"the dashboard written by sortedJSON differs from it marshalled by encoding/json and re-indented")
+}
+
+// selfChecked is out, or under targets.SelfCheck an internal error saying
+// what when ref's bytes differ from it.
+func selfChecked(out []byte, ref func() ([]byte, error), what string) ([]byte, error) {
+	if !targets.SelfCheck {
+		return out, nil
+	}
+	want, err := ref()
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(out, want) {
+		return nil, errors.New("internal error: " + what)
+	}
+	return out, nil
+}
+
+// dashboardSize is the size of the buffer sortedJSON starts with: that of
+// the last dashboard, and some.
+var dashboardSize atomic.Int64
+
+// marshalJSONSlow is marshalJSON through encoding/json: the SDK marshals
+// structs in field order, so the JSON is re-printed with its keys sorted;
+// yamlx.IndentJSON does that byte for byte as a round trip through
+// encoding/json's generic values (json.Number: numbers as the SDK wrote
+// them) did, faster.
 //
 // The dashboard goes through encoding/json as a flatDashboard (see there);
 // under targets.SelfCheck the result is compared with the dashboard's own
 // marshalling.
-func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
+func marshalJSONSlow(d dashboard.Dashboard) ([]byte, error) {
 	raw := rawPool.Get().(*bytes.Buffer)
 	defer putRaw(raw)
 	// An Encoder writes into raw, with the newline IndentJSON skips,
@@ -330,20 +367,18 @@ func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if targets.SelfCheck {
-		raw, err := json.Marshal(d)
-		if err != nil {
-			return nil, err
-		}
-		whole, err := yamlx.IndentJSON(raw)
-		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(out, whole) {
-			return nil, errors.New("internal error: the dashboard marshalled with its panels unwrapped differs from it marshalled as the SDK does")
-		}
+	return selfChecked(out, func() ([]byte, error) { return marshalIndented(d) },
+		"the dashboard marshalled with its panels unwrapped differs from it marshalled as the SDK does")
+}
+
+// marshalIndented is v marshalled by encoding/json and re-printed by
+// yamlx.IndentJSON: what marshalJSON writes for a dashboard.
+func marshalIndented(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return yamlx.IndentJSON(raw)
 }
 
 // rawPool holds the buffers marshalJSON encodes a dashboard into before
