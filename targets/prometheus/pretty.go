@@ -1,6 +1,12 @@
 package prometheus
 
 import (
+	"bytes"
+	"slices"
+	"strconv"
+
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 )
 
@@ -24,6 +30,11 @@ const maxLineLength = 100
 type printer struct {
 	texts map[promparser.Node]nodeText // of the expression being printed
 	b     []byte
+	// selectors holds the text of every vector selector printed, which
+	// nothing modifies (rangedExpr sets the range of matrix selectors
+	// only): the selectors the rules of an SLO share are printed once.
+	selectors map[*promparser.VectorSelector]string
+	scratch   []byte // selectorText's
 }
 
 // nodeText is what a printer knows of a node's text.
@@ -58,7 +69,7 @@ func (p *printer) info(n promparser.Node) nodeText {
 	var t nodeText
 	switch n := n.(type) {
 	case *promparser.BinaryExpr:
-		t.short = n.ShortString() // the operator, bool and the vector matching
+		t.short = binaryShort(n) // the operator, bool and the vector matching
 		t.n = p.info(n.LHS).n + 1 + len(t.short) + 1 + p.info(n.RHS).n
 	case *promparser.ParenExpr:
 		t.n = 1 + p.info(n.Expr).n + 1
@@ -79,16 +90,161 @@ func (p *printer) info(n promparser.Node) nodeText {
 			t = whole(n)
 			break
 		}
-		t.short = n.ShortString() // the operator and its grouping
+		t.short = aggregateShort(n) // the operator and its grouping
 		t.n = len(t.short) + 1 + p.info(n.Expr).n + 1
 		if n.Op.IsAggregatorWithParam() {
 			t.n += p.info(n.Param).n + 2
 		}
+	case *promparser.VectorSelector:
+		s, ok := p.selectors[n]
+		if !ok {
+			s = p.selectorText(n)
+		}
+		t = nodeText{n: len(s), text: s, whole: true}
+	case *promparser.MatrixSelector:
+		t = p.matrixText(n)
+	case *promparser.NumberLiteral:
+		if n.Duration {
+			t = whole(n)
+			break
+		}
+		s := strconv.FormatFloat(n.Val, 'f', -1, 64) // as String
+		t = nodeText{n: len(s), text: s, whole: true}
 	default:
 		t = whole(n)
 	}
 	p.texts[n] = t
 	return t
+}
+
+// binaryShort is n.ShortString(), without its buffer when n has no
+// vector matching to print.
+func binaryShort(n *promparser.BinaryExpr) string {
+	if vm := n.VectorMatching; vm != nil && (len(vm.MatchingLabels) > 0 || vm.On ||
+		vm.Card == promparser.CardManyToOne || vm.Card == promparser.CardOneToMany ||
+		vm.FillValues.LHS != nil || vm.FillValues.RHS != nil) {
+		return n.ShortString()
+	}
+	if n.ReturnBool {
+		return n.Op.String() + " bool"
+	}
+	return n.Op.String()
+}
+
+// aggregateShort is n.ShortString() (which allocates a kilobyte buffer)
+// when its grouping labels need no quoting.
+func aggregateShort(n *promparser.AggregateExpr) string {
+	if n.Without || len(n.Grouping) == 0 {
+		return n.ShortString()
+	}
+	size := len(n.Op.String()) + len(" by () ")
+	for _, l := range n.Grouping {
+		if !prommodel.LegacyValidation.IsValidLabelName(l) {
+			return n.ShortString()
+		}
+		size += len(l) + 2
+	}
+	b := make([]byte, 0, size)
+	b = append(b, n.Op.String()...)
+	b = append(b, " by ("...)
+	for i, l := range n.Grouping {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, l...)
+	}
+	return string(append(b, ") "...))
+}
+
+// plainSelector reports whether n has no modifier (@, offset, anchored,
+// smoothed): its text is the name and the matchers.
+func plainSelector(n *promparser.VectorSelector) bool {
+	return n.Timestamp == nil && n.StartOrEnd == 0 && !n.Anchored && !n.Smoothed &&
+		n.OriginalOffset == 0 && n.OriginalOffsetExpr == nil
+}
+
+// selectorText returns n.String(), and keeps it: the name, then the
+// matchers but the name's, sorted by their text, each name, operator and
+// quoted value. Selectors with modifiers or label names to quote are left
+// to String.
+func (p *printer) selectorText(n *promparser.VectorSelector) string {
+	s, ok := p.appendSelector(n)
+	if !ok {
+		s = n.String()
+	}
+	if p.selectors == nil {
+		p.selectors = map[*promparser.VectorSelector]string{}
+	}
+	p.selectors[n] = s
+	return s
+}
+
+func (p *printer) appendSelector(n *promparser.VectorSelector) (string, bool) {
+	if !plainSelector(n) {
+		return "", false
+	}
+	// The matchers' texts, one after another in scratch, by their ends.
+	var endsBuf [8]int
+	ends := endsBuf[:0]
+	b := p.scratch[:0]
+	for _, m := range n.LabelMatchers {
+		if m == nil || m.Name == labels.MetricName && m.Type == labels.MatchEqual && m.Value == n.Name && m.Value != "" {
+			continue
+		}
+		if !prommodel.LegacyValidation.IsValidLabelName(m.Name) {
+			return "", false
+		}
+		b = append(b, m.Name...)
+		b = append(b, m.Type.String()...)
+		b = strconv.AppendQuote(b, m.Value)
+		ends = append(ends, len(b))
+	}
+	p.scratch = b
+	text := func(i int) []byte {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		return b[start:ends[i]]
+	}
+	var orderBuf [8]int
+	order := orderBuf[:0]
+	size := len(n.Name) + 2
+	for i := range ends {
+		order = append(order, i)
+		size += len(text(i)) + 1
+	}
+	slices.SortFunc(order, func(i, j int) int { return bytes.Compare(text(i), text(j)) })
+	out := make([]byte, 0, size)
+	out = append(out, n.Name...)
+	if len(order) > 0 {
+		out = append(out, '{')
+		for k, i := range order {
+			if k > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, text(i)...)
+		}
+		out = append(out, '}')
+	}
+	return string(out), true
+}
+
+// matrixText is what the printer knows of a range selector's text: its
+// selector's and its range, when neither has modifiers.
+func (p *printer) matrixText(n *promparser.MatrixSelector) nodeText {
+	vs, ok := n.VectorSelector.(*promparser.VectorSelector)
+	if !ok || n.RangeExpr != nil || !plainSelector(vs) {
+		return whole(n)
+	}
+	sel := p.info(vs).text
+	r := prommodel.Duration(n.Range).String()
+	s := make([]byte, 0, len(sel)+len(r)+2)
+	s = append(s, sel...)
+	s = append(s, '[')
+	s = append(s, r...)
+	s = append(s, ']')
+	return nodeText{n: len(s), text: string(s), whole: true}
 }
 
 // whole is the text of a node promparser prints.

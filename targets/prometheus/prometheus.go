@@ -6,11 +6,13 @@
 //	prometheusrule.yaml  the same groups in a monitoring.coreos.com/v1 PrometheusRule
 //	rules_test.yaml      promtool unit tests proving every alert fires and stays quiet
 //
-// Rules are built from the IR's shared expression builders (ir/promql.go), put
-// through the Prometheus parser and printed back, so the text is canonical and
-// is known to parse before it is written, and every record, label and
-// annotation name is checked against what Prometheus 2.x accepts. A failure
-// of either check is an internal error: the IR was checked by compile
+// Rules are the IR's shared expressions (ir/promql.go) printed from the
+// Prometheus parser's trees, so the text is canonical: what the user wrote
+// is parsed, and what obsc writes itself is built as the tree its text
+// parses to (under targets.SelfCheck its text is parsed too, and must
+// print the same). Every record, label and annotation name is checked
+// against what Prometheus 2.x accepts. A failed parse or check is an
+// internal error: the IR was checked by compile
 // (including every annotation template), so a bad rule here is a bug in
 // this package. Under targets.SelfCheck (in every test) the rule file is
 // also put through rulefmt, the loader Prometheus itself runs.
@@ -221,6 +223,33 @@ func validateRuleFile(content []byte, p promparser.Parser) error {
 // record names are metric names, label and annotation names are label
 // names, in the legacy charset Prometheus 2.x servers and promtool accept.
 func checkNames(groups []monitoringv1.RuleGroup) error {
+	for _, g := range groups {
+		for _, r := range g.Rules {
+			if !validNames(r) {
+				return namesError(groups)
+			}
+		}
+	}
+	return nil
+}
+
+// validNames reports whether the names of r are valid.
+func validNames(r monitoringv1.Rule) bool {
+	if r.Record != "" && !prommodel.LegacyValidation.IsValidMetricName(r.Record) {
+		return false
+	}
+	for _, names := range []map[string]string{r.Labels, r.Annotations} {
+		for n := range names {
+			if !prommodel.LegacyValidation.IsValidLabelName(n) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// namesError lists the invalid names of groups, in order.
+func namesError(groups []monitoringv1.RuleGroup) error {
 	var errs []error
 	for _, g := range groups {
 		for _, r := range g.Rules {

@@ -3,12 +3,14 @@ package prometheus
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/prometheus/prometheus/model/labels"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
@@ -33,9 +35,13 @@ func AlertsGroup(module string) string { return module + "-alerts" }
 // SLOGroup is the name of the group holding one SLO's rules.
 func SLOGroup(module, slo string) string { return module + "-slo-" + slo }
 
-// builder turns the IR into rule groups. Every expression goes through
-// expr, which parses it and prints it back in canonical form, but SLIs,
-// whose windows share one parse (sliRules).
+// builder turns the IR into rule groups. An expression the user wrote
+// (an AlertExpr alert, a raw SLI's queries) goes through expr, which
+// parses it and prints it back in canonical form. The expressions obsc
+// writes itself are built as the tree the parser would make of their text
+// and printed (built, and rangedExpr for the windows of an SLI): parsing
+// was most of what a rule cost. Under targets.SelfCheck each is compared
+// with what parsing and printing its text gives.
 type builder struct {
 	*derived
 	p  promparser.Parser
@@ -54,12 +60,43 @@ type derived struct {
 	m         *ir.Module
 	tiers     map[*ir.SLO][]sloTier
 	selectors map[selectorKey]string
+	nodes     map[selectorKey]*promparser.VectorSelector
+	// alertTrees holds the parsed expressions of the AlertExpr alerts,
+	// which the builder parses and the tests inspect.
+	alertTrees map[*ir.Alert]promparser.Expr
+	// durations and records hold ir.FormatDuration and ir.SLIErrorRecord
+	// of the windows and times the module's rules and tests name.
+	durations, records map[time.Duration]string
 }
 
 type selectorKey struct{ record, slo string }
 
 func newDerived(m *ir.Module) *derived {
-	return &derived{m: m, tiers: map[*ir.SLO][]sloTier{}, selectors: map[selectorKey]string{}}
+	return &derived{
+		m:          m,
+		tiers:      map[*ir.SLO][]sloTier{},
+		selectors:  map[selectorKey]string{},
+		nodes:      map[selectorKey]*promparser.VectorSelector{},
+		alertTrees: map[*ir.Alert]promparser.Expr{},
+		durations:  map[time.Duration]string{},
+		records:    map[time.Duration]string{},
+	}
+}
+
+// duration is ir.FormatDuration(w).
+func (d *derived) duration(w time.Duration) string { return memo(d.durations, w, ir.FormatDuration) }
+
+// sliRecord is ir.SLIErrorRecord(w).
+func (d *derived) sliRecord(w time.Duration) string { return memo(d.records, w, ir.SLIErrorRecord) }
+
+// memo returns f(k), kept in m.
+func memo[K comparable, V any](m map[K]V, k K, f func(K) V) V {
+	v, ok := m[k]
+	if !ok {
+		v = f(k)
+		m[k] = v
+	}
+	return v
 }
 
 // sloTiers returns the enabled tiers of s that have conditions, page
@@ -67,7 +104,7 @@ func newDerived(m *ir.Module) *derived {
 func (d *derived) sloTiers(s *ir.SLO) []sloTier {
 	t, ok := d.tiers[s]
 	if !ok {
-		t = sloTiers(d.m, s)
+		t = sloTiers(d, s)
 		d.tiers[s] = t
 	}
 	return t
@@ -181,13 +218,27 @@ func (b *builder) alertExpr(a *ir.Alert) (string, error) {
 }
 
 func (b *builder) alertRule(a *ir.Alert) (monitoringv1.Rule, error) {
-	text, err := b.alertExpr(a)
-	if err != nil {
-		return monitoringv1.Rule{}, err
-	}
-	e, err := b.expr(text)
-	if err != nil {
-		return monitoringv1.Rule{}, err
+	var e intstr.IntOrString
+	if a.Kind == ir.AlertExpr {
+		// The user's: parsed, and the tree kept for the tests.
+		tree, err := b.parse(a.Expr)
+		if err != nil {
+			return monitoringv1.Rule{}, err
+		}
+		b.alertTrees[a] = tree
+		s, err := b.prettify(tree)
+		if err != nil {
+			return monitoringv1.Rule{}, err
+		}
+		e = intstr.FromString(s)
+	} else {
+		tree, err := b.alertTree(a)
+		if err != nil {
+			return monitoringv1.Rule{}, err
+		}
+		if e, err = b.built(tree, func() string { text, _ := b.alertExpr(a); return text }); err != nil {
+			return monitoringv1.Rule{}, err
+		}
 	}
 	r := monitoringv1.Rule{
 		Alert:       a.Name,
@@ -197,6 +248,31 @@ func (b *builder) alertRule(a *ir.Alert) (monitoringv1.Rule, error) {
 		Annotations: alertAnnotations(b.m, a),
 	}
 	return r, nil
+}
+
+// alertTree is the tree of alertExpr's text for the alerts obsc writes
+// the expression of (not AlertExpr).
+func (b *builder) alertTree(a *ir.Alert) (promparser.Expr, error) {
+	if _, err := b.rateWindow(); err != nil {
+		return nil, err
+	}
+	r, err := b.rangeOf(b.m.RateWindow)
+	if err != nil {
+		return nil, err
+	}
+	switch a.Kind {
+	case ir.AlertErrorRatio:
+		ratio := binary(promparser.DIV, b.rateSum(a.Metric, a.By, r, a.Errors...), b.rateSum(a.Metric, a.By, r))
+		return binary(promparser.GTR, ratio, number(a.Above)), nil
+	case ir.AlertQuantile:
+		// QuantileExpr
+		by := append(append(make([]string, 0, len(a.By)+1), a.By...), "le")
+		q := &promparser.Call{Func: promparser.Functions["histogram_quantile"], Args: promparser.Expressions{
+			number(a.Q), b.rateSum(a.Metric+"_bucket", by, r),
+		}}
+		return binary(promparser.GTR, q, number(a.Above)), nil
+	}
+	return nil, fmt.Errorf("internal error: alert %s has unknown kind %q", a.Name, a.Kind)
 }
 
 func forDuration(d time.Duration) *monitoringv1.Duration {
@@ -264,19 +340,24 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 	}
 	g.Rules = append(g.Rules, sli...)
 
-	budget := num(budgetOf(s))
-	meta := []struct{ record, text string }{
-		{ir.RecObjective, "vector(" + num(roundSig(s.Objective/100)) + ")"},
-		{ir.RecErrorBudget, "vector(" + budget + ")"},
-		{ir.RecBurnRate, b.sloSelector(ir.SLIErrorRecord(sliShortWindow), s) + " / " + budget},
-		{ir.RecPeriodBurnRate, b.sloSelector(ir.SLIErrorRecord(s.Window), s) + " / " + budget},
-		{ir.RecBudgetRemaining, "1 - " + b.sloSelector(ir.RecPeriodBurnRate, s)},
+	// The rules below are obsc's own arithmetic on the SLO's recorded
+	// series: their trees are built rather than parsed (built).
+	budget := budgetOf(s)
+	meta := []struct {
+		record string
+		tree   promparser.Expr
+	}{
+		{ir.RecObjective, vectorOf(roundSig(s.Objective / 100))},
+		{ir.RecErrorBudget, vectorOf(budget)},
+		{ir.RecBurnRate, binary(promparser.DIV, b.sloNode(b.sliRecord(sliShortWindow), s), number(budget))},
+		{ir.RecPeriodBurnRate, binary(promparser.DIV, b.sloNode(b.sliRecord(s.Window), s), number(budget))},
+		{ir.RecBudgetRemaining, binary(promparser.SUB, number(1), b.sloNode(ir.RecPeriodBurnRate, s))},
 	}
 	// The rules share their labels, which nothing modifies.
 	metaLabels := copyLabels(ids)
-	metaLabels[ir.LabelWindow] = ir.FormatDuration(s.Window)
-	for _, r := range meta {
-		e, err := b.expr(r.text)
+	metaLabels[ir.LabelWindow] = b.duration(s.Window)
+	for i, r := range meta {
+		e, err := b.built(r.tree, func() string { return b.metaText(s, i) })
 		if err != nil {
 			return g, err
 		}
@@ -284,8 +365,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 	}
 
 	for _, t := range b.sloTiers(s) {
-		text := b.burnExpr(s, t.burnRates)
-		e, err := b.expr(text)
+		e, err := b.built(b.burnTree(s, t.burnRates), func() string { return b.burnExpr(s, t.burnRates) })
 		if err != nil {
 			return g, err
 		}
@@ -299,13 +379,149 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 	return g, nil
 }
 
+// metaText is the text of the i-th recording of an SLO after its SLIs,
+// whose tree sloGroup builds.
+func (b *builder) metaText(s *ir.SLO, i int) string {
+	budget := num(budgetOf(s))
+	return [...]string{
+		"vector(" + num(roundSig(s.Objective/100)) + ")",
+		"vector(" + budget + ")",
+		b.sloSelector(ir.SLIErrorRecord(sliShortWindow), s) + " / " + budget,
+		b.sloSelector(ir.SLIErrorRecord(s.Window), s) + " / " + budget,
+		"1 - " + b.sloSelector(ir.RecPeriodBurnRate, s),
+	}[i]
+}
+
+// built prints tree, an expression obsc builds rather than parses, whose
+// text is text(): under targets.SelfCheck what it prints must be what
+// parsing and printing the text gives.
+func (b *builder) built(tree promparser.Expr, text func() string) (intstr.IntOrString, error) {
+	e := intstr.FromString(b.pr.prettify(tree))
+	if targets.SelfCheck {
+		if err := b.checkSame(e, text()); err != nil {
+			return intstr.IntOrString{}, err
+		}
+	}
+	return e, nil
+}
+
+// The nodes of built expressions, as the parser makes them of their text
+// (for what the printer prints of them).
+
+// number is a number literal: the parser's value of num(f) is f.
+func number(f float64) *promparser.NumberLiteral { return &promparser.NumberLiteral{Val: f} }
+
+// vectorOf is vector(f).
+func vectorOf(f float64) promparser.Expr {
+	return &promparser.Call{Func: promparser.Functions["vector"], Args: promparser.Expressions{number(f)}}
+}
+
+func binary(op promparser.ItemType, lhs, rhs promparser.Expr) *promparser.BinaryExpr {
+	return &promparser.BinaryExpr{Op: op, LHS: lhs, RHS: rhs}
+}
+
+func paren(e promparser.Expr) *promparser.ParenExpr { return &promparser.ParenExpr{Expr: e} }
+
+// sloNode is the selector of one of the SLO's recorded series
+// (sloSelector), built once per module: metric{module="<m>", slo="<s>"}.
+func (d *derived) sloNode(record string, s *ir.SLO) *promparser.VectorSelector {
+	k := selectorKey{record, s.Name}
+	if vs, ok := d.nodes[k]; ok {
+		return vs
+	}
+	// The selector and its matchers in one allocation.
+	n := &struct {
+		vs  promparser.VectorSelector
+		ptr [3]*labels.Matcher
+		ms  [3]labels.Matcher
+	}{ms: [3]labels.Matcher{
+		{Type: labels.MatchEqual, Name: ir.LabelModule, Value: d.m.Name},
+		{Type: labels.MatchEqual, Name: ir.LabelSLO, Value: s.Name},
+		{Type: labels.MatchEqual, Name: labels.MetricName, Value: record},
+	}}
+	n.ptr = [3]*labels.Matcher{&n.ms[0], &n.ms[1], &n.ms[2]}
+	n.vs = promparser.VectorSelector{Name: record, LabelMatchers: n.ptr[:]}
+	d.nodes[k] = &n.vs
+	return &n.vs
+}
+
+// burnTree is the tree of burnExpr's text.
+func (b *builder) burnTree(s *ir.SLO, brs []ir.BurnRate) promparser.Expr {
+	budget := budgetOf(s)
+	var out promparser.Expr
+	for _, br := range brs {
+		th := paren(binary(promparser.MUL, number(br.Factor), number(budget)))
+		part := paren(binary(promparser.LAND,
+			binary(promparser.GTR, b.sloNode(b.sliRecord(br.Long), s), th),
+			binary(promparser.GTR, b.sloNode(b.sliRecord(br.Short), s), th)))
+		if out == nil {
+			out = part
+		} else {
+			out = binary(promparser.LOR, out, part)
+		}
+	}
+	return out
+}
+
+// rateSum is the tree of ir.Module.RateSum's text over the range of r:
+// sum by (by) (rate(metric{module="<m>", matchers...}[<r>])).
+func (b *builder) rateSum(metric string, by []string, r *promparser.MatrixSelector, matchers ...ir.Matcher) promparser.Expr {
+	ms := make([]*labels.Matcher, 0, len(matchers)+2)
+	ms = append(ms, matcherNode(ir.Matcher{Label: ir.LabelModule, Values: []string{b.m.Name}}))
+	for _, m := range matchers {
+		ms = append(ms, matcherNode(m))
+	}
+	ms = append(ms, &labels.Matcher{Type: labels.MatchEqual, Name: labels.MetricName, Value: metric})
+	rate := &promparser.Call{Func: promparser.Functions["rate"], Args: promparser.Expressions{
+		&promparser.MatrixSelector{
+			VectorSelector: &promparser.VectorSelector{Name: metric, LabelMatchers: ms},
+			Range:          r.Range,
+		},
+	}}
+	return &promparser.AggregateExpr{Op: promparser.SUM, Grouping: by, Expr: rate}
+}
+
+// matcherNode is the matcher of ir.MatcherString's text. It is only
+// printed: a regular expression is not compiled.
+func matcherNode(m ir.Matcher) *labels.Matcher {
+	if len(m.Values) == 1 {
+		return &labels.Matcher{Type: labels.MatchEqual, Name: m.Label, Value: m.Values[0]}
+	}
+	alts := make([]string, len(m.Values))
+	for i, v := range m.Values {
+		alts[i] = regexp.QuoteMeta(v)
+	}
+	return &labels.Matcher{Type: labels.MatchRegexp, Name: m.Label, Value: strings.Join(alts, "|")}
+}
+
+// sliTree is the tree of sliExpr's text for a ratio or latency SLI.
+func (b *builder) sliTree(s *ir.SLO, r *promparser.MatrixSelector) (promparser.Expr, error) {
+	switch s.SLI.Kind {
+	case ir.SLIRatio:
+		if len(s.SLI.Errors) == 0 {
+			return nil, fmt.Errorf("internal error: ratio SLO %s has no error matchers", s.Name)
+		}
+		bad := b.rateSum(s.SLI.Metric, nil, r, s.SLI.Errors...)
+		errs := paren(binary(promparser.LOR, bad, binary(promparser.MUL, number(0), b.rateSum(s.SLI.Metric, nil, r))))
+		return binary(promparser.DIV, errs, paren(binary(promparser.GTR, b.rateSum(s.SLI.Metric, nil, r), number(0)))), nil
+	case ir.SLILatency:
+		if s.SLI.ThresholdLE == "" {
+			return nil, fmt.Errorf("internal error: latency SLO %s has no threshold bucket", s.Name)
+		}
+		le := ir.Matcher{Label: "le", Values: ir.LESpellings(s.SLI.ThresholdLE)}
+		good := b.rateSum(s.SLI.Metric+"_bucket", nil, r, le)
+		total := paren(binary(promparser.GTR, b.rateSum(s.SLI.Metric+"_count", nil, r), number(0)))
+		return binary(promparser.SUB, number(1), binary(promparser.DIV, good, total)), nil
+	}
+	return nil, fmt.Errorf("internal error: SLO %s has SLI kind %q, which has no tree", s.Name, s.SLI.Kind)
+}
+
 // sliRules returns the SLI recordings of s, one per window of ir.SLIWindows.
 //
-// Parsing and printing are most of what a rule costs, and an SLO has eight
-// windows. The expression of a ratio or latency SLI differs from window to
-// window only in the range of its rate() selectors (sliExpr,
-// ir.Module.RateSum), so it is parsed once and printed for each window by
-// a rangedExpr. Under targets.SelfCheck every window's own text is parsed
+// An SLO has eight windows. The expression of a ratio or latency SLI
+// differs from window to window only in the range of its rate() selectors
+// (sliExpr, ir.Module.RateSum), so its tree is built once (sliTree) and
+// printed for each window by a rangedExpr. Under targets.SelfCheck every window's own text is parsed
 // and printed too, and must give the same. A raw SLI holds the user's
 // queries, in which the window may be anywhere (a subquery range, an
 // offset), so each of its windows is parsed.
@@ -314,35 +530,39 @@ func (b *builder) sliRules(s *ir.SLO, ids map[string]string) ([]monitoringv1.Rul
 	out := make([]monitoringv1.Rule, 0, len(windows))
 	var ranged *rangedExpr
 	for _, w := range windows {
-		text, err := b.sliExpr(s, w)
-		if err != nil {
-			return nil, err
-		}
 		var e intstr.IntOrString
 		if s.SLI.Kind == ir.SLIRaw {
+			text, err := b.sliExpr(s, w)
+			if err != nil {
+				return nil, err
+			}
 			if e, err = b.expr(text); err != nil {
 				return nil, err
 			}
 		} else {
+			r, err := b.rangeOf(w)
+			if err != nil {
+				return nil, err
+			}
 			if ranged == nil {
-				tree, err := b.parse(text)
+				tree, err := b.sliTree(s, r)
 				if err != nil {
 					return nil, err
 				}
 				ranged = newRangedExpr(tree, &b.pr)
 			}
-			r, err := b.rangeOf(w)
-			if err != nil {
-				return nil, err
-			}
 			e = intstr.FromString(ranged.print(r))
 			if targets.SelfCheck {
+				text, err := b.sliExpr(s, w)
+				if err != nil {
+					return nil, err
+				}
 				if err := b.checkSame(e, text); err != nil {
 					return nil, err
 				}
 			}
 		}
-		out = append(out, monitoringv1.Rule{Record: ir.SLIErrorRecord(w), Expr: e, Labels: ids}) // shared, as in sloGroup
+		out = append(out, monitoringv1.Rule{Record: b.sliRecord(w), Expr: e, Labels: ids}) // shared, as in sloGroup
 	}
 	return out, nil
 }
@@ -371,15 +591,15 @@ func (b *builder) rangeOf(w time.Duration) (*promparser.MatrixSelector, error) {
 // ranges holds rangeOf's range selectors by window.
 var ranges sync.Map // time.Duration → *promparser.MatrixSelector
 
-// checkSame checks that an expression printed by a rangedExpr is what
-// parsing and printing its own text gives.
+// checkSame checks that an expression printed from a built tree (built, a
+// rangedExpr) is what parsing and printing its own text gives.
 func (b *builder) checkSame(e intstr.IntOrString, text string) error {
 	want, err := b.expr(text)
 	if err != nil {
 		return err
 	}
 	if e.StrVal != want.StrVal {
-		return fmt.Errorf("internal error: module %s: expression printed for another range\n%s\ndiffers from its text's\n%s", b.m.Name, e.StrVal, want.StrVal)
+		return fmt.Errorf("internal error: module %s: expression printed from its tree\n%s\ndiffers from its text's\n%s", b.m.Name, e.StrVal, want.StrVal)
 	}
 	return nil
 }
@@ -515,7 +735,7 @@ type sloTier struct {
 }
 
 // sloTiers returns the enabled tiers that have conditions, page first.
-func sloTiers(m *ir.Module, s *ir.SLO) []sloTier {
+func sloTiers(d *derived, s *ir.SLO) []sloTier {
 	var out []sloTier
 	for _, t := range []struct {
 		name string
@@ -531,7 +751,7 @@ func sloTiers(m *ir.Module, s *ir.SLO) []sloTier {
 			}
 		}
 		if len(st.burnRates) > 0 {
-			st.labels, st.annotations = sloAlertLabels(m, s, st), sloAlertAnnotations(m, s, st)
+			st.labels, st.annotations = sloAlertLabels(d.m, s, st), sloAlertAnnotations(d, s, st)
 			out = append(out, st)
 		}
 	}
@@ -567,20 +787,33 @@ func sloAlertLabels(m *ir.Module, s *ir.SLO, t sloTier) map[string]string {
 // and the conditions, runbook_url, then the tier's extra annotations. The
 // defaults are plain text (no templates), so they read the same in every
 // notification.
-func sloAlertAnnotations(m *ir.Module, s *ir.SLO, t sloTier) map[string]string {
-	an := map[string]string{
-		AnnotationSummary: fmt.Sprintf("SLO %s of module %s is burning its error budget too fast", s.Name, m.Name),
-	}
-	conds := make([]string, len(t.burnRates))
-	for i, br := range t.burnRates {
-		conds[i] = fmt.Sprintf("%sx the budget over %s and %s", num(br.Factor), ir.FormatDuration(br.Long), ir.FormatDuration(br.Short))
-	}
-	desc := fmt.Sprintf("Objective %s%% over %s. The %s alert fires when the error ratio exceeds %s.",
-		num(s.Objective), ir.FormatDuration(s.Window), t.name, strings.Join(conds, ", or "))
+func sloAlertAnnotations(d *derived, s *ir.SLO, t sloTier) map[string]string {
+	m := d.m
+	an := make(map[string]string, 3+len(t.tier.Annotations))
+	an[AnnotationSummary] = "SLO " + s.Name + " of module " + m.Name + " is burning its error budget too fast"
+	var buf [512]byte // on the stack, unless the description is longer
+	desc := buf[:0]
 	if s.Description != "" {
-		desc = s.Description + "\n" + desc
+		desc = append(append(desc, s.Description...), '\n')
 	}
-	an[AnnotationDescription] = desc
+	desc = append(desc, "Objective "...)
+	desc = appendNum(desc, s.Objective)
+	desc = append(desc, "% over "...)
+	desc = append(desc, d.duration(s.Window)...)
+	desc = append(desc, ". The "...)
+	desc = append(desc, t.name...)
+	desc = append(desc, " alert fires when the error ratio exceeds "...)
+	for i, br := range t.burnRates {
+		if i > 0 {
+			desc = append(desc, ", or "...)
+		}
+		desc = appendNum(desc, br.Factor)
+		desc = append(desc, "x the budget over "...)
+		desc = append(desc, d.duration(br.Long)...)
+		desc = append(desc, " and "...)
+		desc = append(desc, d.duration(br.Short)...)
+	}
+	an[AnnotationDescription] = string(append(desc, '.'))
 	if m.RunbookBase != "" {
 		an[AnnotationRunbook] = m.RunbookBase + "#" + t.tier.Name
 	}
@@ -617,3 +850,6 @@ func roundSig(f float64) float64 {
 
 // num prints a number as a PromQL literal.
 func num(f float64) string { return ir.FormatFloat(f) }
+
+// appendNum appends num(f).
+func appendNum(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'g', -1, 64) }

@@ -53,3 +53,12 @@ func TestRangedExpr(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendNum: appendNum appends what num prints.
+func TestAppendNum(t *testing.T) {
+	for _, f := range []float64{0, 1, 14.4, 0.001, 1e-05, 1e-7, 0.1 + 0.2, 99.95, 1e21, 123456789012345678, -2.5} {
+		if got, want := string(appendNum([]byte("x"), f)), "x"+num(f); got != want {
+			t.Errorf("appendNum(%v) = %q, want %q", f, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	prommodel "github.com/prometheus/common/model"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/targets"
 )
 
 // SLO unit tests. Each scenario is a traffic history (events per minute and
@@ -177,7 +178,11 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 			if !v.fires {
 				continue
 			}
-			outLabels := ir.MergeLabels(sloLabels(g.m, s), map[string]string{prommodel.MetricNameLabel: ir.SLIErrorRecord(v.long)})
+			outLabels := map[string]string{ // sloLabels and the name
+				ir.LabelModule:            g.m.Name,
+				ir.LabelSLO:               s.Name,
+				prommodel.MetricNameLabel: g.sliRecord(v.long),
+			}
 			exp, ok := g.expected(t.tier.Name, outLabels, t.labels, t.annotations, v.value, at)
 			if !ok {
 				return nil, false
@@ -185,7 +190,7 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 			exps[t.tier.Name] = append(exps[t.tier.Name], exp)
 		}
 		for _, n := range names {
-			out = append(out, newAlertTest(at, n, exps[n]))
+			out = append(out, g.newAlertTest(at, n, exps[n]))
 		}
 	}
 	return out, true
@@ -194,7 +199,7 @@ func (g *testGen) sloAlertTests(s *ir.SLO, tiers []sloTier, h sloHistory, ats ..
 func sloGroupTest(s *ir.SLO, name string, series []sloSeries, h sloHistory, withBad bool) testGroup {
 	return testGroup{
 		Name:        "SLO " + s.Name + ": " + name,
-		Interval:    ir.FormatDuration(testInterval),
+		Interval:    testIntervalText,
 		InputSeries: sloInput(series, h, withBad),
 	}
 }
@@ -246,8 +251,8 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 			if !ok {
 				continue
 			}
-			tg := sloGroupTest(s, fmt.Sprintf("page tier fires on a fast burn (%sx the budget over %s and %s) after %s clean",
-				num(pf.Factor), ir.FormatDuration(pf.Long), ir.FormatDuration(pf.Short), ir.FormatDuration(clean)), series, h, true)
+			tg := sloGroupTest(s, "page tier fires on a fast burn ("+num(pf.Factor)+"x the budget over "+g.duration(pf.Long)+
+				" and "+g.duration(pf.Short)+") after "+g.duration(clean)+" clean", series, h, true)
 			tg.AlertRuleTests = tests
 			out = append(out, tg)
 			break
@@ -281,8 +286,8 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 		at := slowest.Short
 		h := steady(int(at/time.Minute), r)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
-			tg := sloGroupTest(s, fmt.Sprintf("%s tier fires on a slow burn (%sx the budget over %s and %s)",
-				slowest.Tier, num(slowest.Factor), ir.FormatDuration(slowest.Long), ir.FormatDuration(slowest.Short)), series, h, true)
+			tg := sloGroupTest(s, slowest.Tier+" tier fires on a slow burn ("+num(slowest.Factor)+"x the budget over "+
+				g.duration(slowest.Long)+" and "+g.duration(slowest.Short)+")", series, h, true)
 			tg.AlertRuleTests = tests
 			exact, _ := h.ratio(at, at)
 			tg.PromQLExprTests = g.sloRecordTests(s, at, exact)
@@ -291,7 +296,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 
 		h = steady(int(at/time.Minute), 0.9*slowest.Factor*b)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
-			tg := sloGroupTest(s, fmt.Sprintf("quiet just under the smallest burn rate (%sx the budget)", num(slowest.Factor)), series, h, true)
+			tg := sloGroupTest(s, "quiet just under the smallest burn rate ("+num(slowest.Factor)+"x the budget)", series, h, true)
 			tg.AlertRuleTests = tests
 			out = append(out, tg)
 		}
@@ -302,11 +307,11 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	tg := sloGroupTest(s, "quiet on healthy traffic", series, h, false)
 	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
 	tg.PromQLExprTests = []exprTest{
-		g.recordSample(s, short, ir.SLIErrorRecord(sliShortWindow), nil, 0),
-		g.recordSample(s, short, ir.SLIErrorRecord(s.Window), nil, 0),
-		g.recordSample(s, short, ir.RecObjective, g.windowLabel(s), roundSig(s.Objective/100)),
-		g.recordSample(s, short, ir.RecErrorBudget, g.windowLabel(s), b),
-		g.recordSample(s, short, ir.RecBudgetRemaining, g.windowLabel(s), 1),
+		g.recordSample(s, short, g.sliRecord(sliShortWindow), false, 0),
+		g.recordSample(s, short, g.sliRecord(s.Window), false, 0),
+		g.recordSample(s, short, ir.RecObjective, true, roundSig(s.Objective/100)),
+		g.recordSample(s, short, ir.RecErrorBudget, true, b),
+		g.recordSample(s, short, ir.RecBudgetRemaining, true, 1),
 	}
 	out = append(out, tg)
 
@@ -314,30 +319,79 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	tg = sloGroupTest(s, "quiet without traffic, and no SLI sample rather than NaN", series, h, true)
 	tg.AlertRuleTests, _ = g.sloAlertTests(s, tiers, h, short)
 	tg.PromQLExprTests = []exprTest{
-		newExprTest(short, g.sloSelector(ir.SLIErrorRecord(sliShortWindow), s), nil),
-		newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
+		g.newExprTest(short, g.sloSelector(g.sliRecord(sliShortWindow), s), nil),
+		g.newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
 	}
 	out = append(out, tg)
 	return out, nil
 }
 
-func (g *testGen) windowLabel(s *ir.SLO) map[string]string {
-	return map[string]string{ir.LabelWindow: ir.FormatDuration(s.Window)}
-}
-
-// recordSample expects one exact sample of an SLO recording rule.
-func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
-	l := ir.MergeLabels(sloLabels(g.m, s), extra, map[string]string{prommodel.MetricNameLabel: record})
-	return newExprTest(at, g.sloSelector(record, s), []expSample{{Labels: seriesText("", l), Value: want}})
+// recordSample expects one exact sample of an SLO recording rule,
+// labelled with the SLO's window when window is set.
+func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, window bool, want float64) exprTest {
+	return g.newExprTest(at, g.sloSelector(record, s), []expSample{{Labels: g.sampleLabels(s, record, window), Value: want}})
 }
 
 // recordClose expects a recording rule to be within a relative 1e-9 of
 // want: `abs(x - want) < bool tol` is 1 with the rule's labels.
-func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, extra map[string]string, want float64) exprTest {
+func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, window bool, want float64) exprTest {
 	tol := 1e-9 * math.Max(1, math.Abs(want))
-	expr := "abs(" + g.sloSelector(record, s) + " - " + num(want) + ") < bool " + num(tol)
-	l := ir.MergeLabels(sloLabels(g.m, s), extra)
-	return newExprTest(at, expr, []expSample{{Labels: seriesText("", l), Value: 1}})
+	sel := g.sloSelector(record, s)
+	b := make([]byte, 0, len(sel)+64)
+	b = append(b, "abs("...)
+	b = append(b, sel...)
+	b = append(b, " - "...)
+	b = appendNum(b, want)
+	b = append(b, ") < bool "...)
+	b = appendNum(b, tol)
+	return g.newExprTest(at, string(b), []expSample{{Labels: g.sampleLabels(s, "", window), Value: 1}})
+}
+
+// sampleLabels is the text of the labels of a sample of an SLO recording
+// rule, as seriesText writes them: __name__ when record is set, module,
+// slo, and slo_window when window is set. The texts are kept: every
+// scenario expects the same samples.
+func (g *testGen) sampleLabels(s *ir.SLO, record string, window bool) string {
+	k := sampleKey{record, s.Name, window}
+	if t, ok := g.samples[k]; ok {
+		return t
+	}
+	// The label names, sorted: "__name__" < "module" < "slo" < "slo_window".
+	b := make([]byte, 0, 64+len(record)+len(g.m.Name)+len(s.Name))
+	b = append(b, '{')
+	if record != "" {
+		b = append(b, prommodel.MetricNameLabel+"="...)
+		b = appendQuote(b, record)
+		b = append(b, ", "...)
+	}
+	b = append(b, ir.LabelModule+"="...)
+	b = appendQuote(b, g.m.Name)
+	b = append(b, ", "+ir.LabelSLO+"="...)
+	b = appendQuote(b, s.Name)
+	if window {
+		b = append(b, ", "+ir.LabelWindow+"="...)
+		b = appendQuote(b, g.duration(s.Window))
+	}
+	t := string(append(b, '}'))
+	if targets.SelfCheck && g.err == nil {
+		l := sloLabels(g.m, s)
+		if record != "" {
+			l[prommodel.MetricNameLabel] = record
+		}
+		if window {
+			l[ir.LabelWindow] = g.duration(s.Window)
+		}
+		if want := seriesText("", l); t != want {
+			g.err = fmt.Errorf("internal error: module %s: SLO %s: sample labels written as %s, not as %s", g.m.Name, s.Name, t, want)
+		}
+	}
+	g.samples[k] = t
+	return t
+}
+
+type sampleKey struct {
+	record, slo string
+	window      bool
 }
 
 // sloRecordTests check every recording rule of an SLO under a steady error
@@ -345,16 +399,15 @@ func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, extra 
 func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprTest {
 	var out []exprTest
 	for _, w := range ir.SLIWindows(s) {
-		out = append(out, g.recordClose(s, at, ir.SLIErrorRecord(w), nil, r))
+		out = append(out, g.recordClose(s, at, g.sliRecord(w), false, r))
 	}
 	b := budgetOf(s)
-	wl := g.windowLabel(s)
 	out = append(out,
-		g.recordSample(s, at, ir.RecObjective, wl, roundSig(s.Objective/100)),
-		g.recordSample(s, at, ir.RecErrorBudget, wl, b),
-		g.recordClose(s, at, ir.RecBurnRate, wl, r/b),
-		g.recordClose(s, at, ir.RecPeriodBurnRate, wl, r/b),
-		g.recordClose(s, at, ir.RecBudgetRemaining, wl, 1-r/b),
+		g.recordSample(s, at, ir.RecObjective, true, roundSig(s.Objective/100)),
+		g.recordSample(s, at, ir.RecErrorBudget, true, b),
+		g.recordClose(s, at, ir.RecBurnRate, true, r/b),
+		g.recordClose(s, at, ir.RecPeriodBurnRate, true, r/b),
+		g.recordClose(s, at, ir.RecBudgetRemaining, true, 1-r/b),
 	)
 	return out
 }
@@ -370,10 +423,10 @@ func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 	tg.InputSeries = []inputSeries{}
 	tg.AlertRuleTests, _ = g.sloAlertTests(s, g.sloTiers(s), sloHistory{{minutes: int(short / time.Minute)}}, short)
 	tg.PromQLExprTests = []exprTest{
-		newExprTest(short, g.sloSelector(ir.SLIErrorRecord(sliShortWindow), s), nil),
-		newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
-		g.recordSample(s, short, ir.RecObjective, g.windowLabel(s), roundSig(s.Objective/100)),
-		g.recordSample(s, short, ir.RecErrorBudget, g.windowLabel(s), budgetOf(s)),
+		g.newExprTest(short, g.sloSelector(g.sliRecord(sliShortWindow), s), nil),
+		g.newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
+		g.recordSample(s, short, ir.RecObjective, true, roundSig(s.Objective/100)),
+		g.recordSample(s, short, ir.RecErrorBudget, true, budgetOf(s)),
 	}
 	return []testGroup{tg}
 }

@@ -1,12 +1,12 @@
 package prometheus
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -82,6 +82,9 @@ type expSample struct {
 // testInterval is both the series interval and the evaluation interval.
 const testInterval = time.Minute
 
+// testIntervalText is testInterval as the test file writes it.
+var testIntervalText = ir.FormatDuration(testInterval)
+
 // Synthetic traffic per replica and minute. Multiples of 60 keep every
 // per-second rate an integer.
 const (
@@ -93,12 +96,13 @@ const (
 
 type testGen struct {
 	*derived
-	p   promparser.Parser
-	err error // the first internal error of a check under targets.SelfCheck
+	p       promparser.Parser
+	err     error                // the first internal error of a check under targets.SelfCheck
+	samples map[sampleKey]string // sampleLabels'
 }
 
 func newTestGen(d *derived, p promparser.Parser) *testGen {
-	return &testGen{derived: d, p: p}
+	return &testGen{derived: d, p: p, samples: map[sampleKey]string{}}
 }
 
 // file builds the test file: threshold alerts first, then SLOs, each in IR
@@ -106,7 +110,7 @@ func newTestGen(d *derived, p promparser.Parser) *testGen {
 func (g *testGen) file() (*testFile, error) {
 	f := &testFile{
 		RuleFiles:          []string{RulesFile},
-		EvaluationInterval: ir.FormatDuration(testInterval),
+		EvaluationInterval: testIntervalText,
 		Tests:              []testGroup{},
 	}
 	for _, a := range g.m.Alerts {
@@ -156,22 +160,22 @@ func (g *testGen) file() (*testFile, error) {
 // sortTests keeps both lists in eval_time order: promtool 2.42 evaluates the
 // rules forward in time and misreports entries that go back.
 func sortTests(tg *testGroup) {
-	sort.SliceStable(tg.AlertRuleTests, func(i, j int) bool { return tg.AlertRuleTests[i].at < tg.AlertRuleTests[j].at })
-	sort.SliceStable(tg.PromQLExprTests, func(i, j int) bool { return tg.PromQLExprTests[i].at < tg.PromQLExprTests[j].at })
+	slices.SortStableFunc(tg.AlertRuleTests, func(a, b alertTest) int { return cmp.Compare(a.at, b.at) })
+	slices.SortStableFunc(tg.PromQLExprTests, func(a, b exprTest) int { return cmp.Compare(a.at, b.at) })
 }
 
-func newAlertTest(at time.Duration, name string, exp []expAlert) alertTest {
+func (d *derived) newAlertTest(at time.Duration, name string, exp []expAlert) alertTest {
 	if exp == nil {
 		exp = []expAlert{}
 	}
-	return alertTest{EvalTime: ir.FormatDuration(at), Alertname: name, ExpAlerts: exp, at: at}
+	return alertTest{EvalTime: d.duration(at), Alertname: name, ExpAlerts: exp, at: at}
 }
 
-func newExprTest(at time.Duration, expr string, exp []expSample) exprTest {
+func (d *derived) newExprTest(at time.Duration, expr string, exp []expSample) exprTest {
 	if exp == nil {
 		exp = []expSample{}
 	}
-	return exprTest{Expr: expr, EvalTime: ir.FormatDuration(at), ExpSamples: exp, at: at}
+	return exprTest{Expr: expr, EvalTime: d.duration(at), ExpSamples: exp, at: at}
 }
 
 // ---- synthetic series ----
@@ -537,9 +541,9 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 	}
 	quiet := func(name string, bad []int64, total int64) testGroup {
 		return testGroup{
-			Name: a.Name + ": " + name, Interval: ir.FormatDuration(testInterval),
+			Name: a.Name + ": " + name, Interval: testIntervalText,
 			InputSeries:    input(bad, total),
-			AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, nil)},
+			AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
 		}
 	}
 
@@ -554,12 +558,12 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 		exp, ok := g.expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
 		if ok {
 			tg := testGroup{
-				Name: a.Name + ": " + g.fireName(a), Interval: ir.FormatDuration(testInterval),
+				Name: a.Name + ": " + g.fireName(a), Interval: testIntervalText,
 				InputSeries:    input(bad, perSec),
-				AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, []expAlert{exp})},
+				AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, []expAlert{exp})},
 			}
 			if pendingAt > 0 {
-				tg.AlertRuleTests = append(tg.AlertRuleTests, newAlertTest(pendingAt, a.Name, nil))
+				tg.AlertRuleTests = append(tg.AlertRuleTests, g.newAlertTest(pendingAt, a.Name, nil))
 			}
 			out = append(out, tg)
 		}
@@ -600,9 +604,9 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	pendingAt, fireAt := g.thresholdTimes(a)
 	minutes := int(fireAt / testInterval)
 	noData := testGroup{
-		Name: a.Name + ": quiet without traffic", Interval: ir.FormatDuration(testInterval),
+		Name: a.Name + ": quiet without traffic", Interval: testIntervalText,
 		InputSeries:    []inputSeries{},
-		AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, nil)},
+		AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
 	}
 	if md == nil || len(md.Buckets) == 0 {
 		return []testGroup{noData}, nil
@@ -674,12 +678,12 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 		exp, ok := g.expected(a.Name, g.byLabels(a.By, 0), alertLabels(g.m, a), alertAnnotations(g.m, a), value, fireAt)
 		if ok {
 			tg := testGroup{
-				Name: a.Name + ": " + g.fireName(a), Interval: ir.FormatDuration(testInterval),
+				Name: a.Name + ": " + g.fireName(a), Interval: testIntervalText,
 				InputSeries:    input(bucket),
-				AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, []expAlert{exp})},
+				AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, []expAlert{exp})},
 			}
 			if pendingAt > 0 {
-				tg.AlertRuleTests = append(tg.AlertRuleTests, newAlertTest(pendingAt, a.Name, nil))
+				tg.AlertRuleTests = append(tg.AlertRuleTests, g.newAlertTest(pendingAt, a.Name, nil))
 			}
 			out = append(out, tg)
 		}
@@ -687,9 +691,9 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	if underJ >= 0 {
 		bucket := []int{underJ, underJ}[:groups]
 		out = append(out, testGroup{
-			Name: a.Name + ": quiet just under the threshold", Interval: ir.FormatDuration(testInterval),
+			Name: a.Name + ": quiet just under the threshold", Interval: testIntervalText,
 			InputSeries:    input(bucket),
-			AlertRuleTests: []alertTest{newAlertTest(fireAt, a.Name, nil)},
+			AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
 		})
 	}
 	out = append(out, noData)
@@ -709,9 +713,12 @@ var dataFreeFuncs = map[string]bool{
 // that produce samples from nothing (absent(), vector(), time()...) get no
 // test at all; the user owns their tests.
 func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
-	e, err := g.p.ParseExpr(a.Expr)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: alert %s: expression does not parse: %w", a.Name, err)
+	e, ok := g.alertTrees[a] // parsed by the builder, when it ran first
+	if !ok {
+		var err error
+		if e, err = g.p.ParseExpr(a.Expr); err != nil {
+			return nil, fmt.Errorf("internal error: alert %s: expression does not parse: %w", a.Name, err)
+		}
 	}
 	dataFree, selects := false, false
 	promparser.Inspect(e, func(n promparser.Node, _ []promparser.Node) error {
@@ -733,9 +740,9 @@ func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 	}
 	at := a.For + 5*time.Minute
 	return []testGroup{{
-		Name: a.Name + ": quiet without data", Interval: ir.FormatDuration(testInterval),
+		Name: a.Name + ": quiet without data", Interval: testIntervalText,
 		InputSeries:    []inputSeries{},
-		AlertRuleTests: []alertTest{newAlertTest(at, a.Name, nil)},
+		AlertRuleTests: []alertTest{g.newAlertTest(at, a.Name, nil)},
 	}}, nil
 }
 
