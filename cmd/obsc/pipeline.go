@@ -211,26 +211,49 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 		})
 	}
 	timing.stage("cache")
-	// Each module is rendered and its files handed to out as soon as it
-	// compiles, on the worker that compiled it, while other modules still
-	// compile: its IR is dropped right after, so memory does not grow with
-	// the number of modules. When any module fails, out is not committed.
+	// Each module is rendered as soon as it compiles, on the worker that
+	// compiled it, while other modules still compile, and its files go to
+	// one writer goroutine, which hands them to out and records them in
+	// the cache: the module is dropped right after, so memory does not
+	// grow with the number of modules (the queue holds a few). One writer
+	// rather than one per worker: creating files from several threads at
+	// once costs the kernel more in all (ext4 here: 10-20% more wall time
+	// for a cold build of 1,000 modules), and the writer waiting on the
+	// filesystem leaves its core to the workers. When any module fails,
+	// out is not committed.
 	var claimed sync.Map
 	var rendered renderErrors
+	type written struct {
+		i  int
+		m  *ir.Module
+		fs targets.FileSet
+	}
+	writes := make(chan written, 2*runtime.GOMAXPROCS(0))
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		for w := range writes {
+			sums := w.fs.Sums() // once, for the output and the cache entry
+			err := out.AddSummed(w.fs, sums)
+			if err == nil && cc != nil && cacheable[w.i] {
+				store(cc, keys[w.i], dirs[w.i], w.m, sums)
+			}
+			rendered.add(w.m.Name, err)
+		}
+	}()
 	res, err := compile.AllCachedEach(dirs, known, func(i int, m *ir.Module) {
 		if _, dup := claimed.LoadOrStore(m.Name, true); dup {
 			return // compile reports the duplicate name
 		}
 		fs, err := renderModule(m)
-		if err == nil {
-			sums := fs.Sums() // once, for the output and the cache entry
-			err = out.AddSummed(fs, sums)
-			if err == nil && cc != nil && cacheable[i] {
-				store(cc, keys[i], dirs[i], m, sums)
-			}
+		if err != nil {
+			rendered.add(m.Name, err)
+			return
 		}
-		rendered.add(m.Name, err)
+		writes <- written{i: i, m: m, fs: fs}
 	})
+	close(writes)
+	<-writerDone
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return 0, false
