@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/tinysystems/obsc/internal/cache"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -22,13 +21,13 @@ func newBuildCmd(c *cli) *command {
 	cmd := &command{name: "build", args: "[-o DIR] [--check] [--cache DIR|off] [PATTERN...]", short: "compile modules and write their output to DIR (default ./out)", flags: fs}
 	cacheDir := fs.String("cache", "", "build cache directory, or \"off\" (default $OBSC_CACHE, else $XDG_CACHE_HOME/obsc)")
 	cmd.run = func(args []string) int {
-		cc := c.openCache(*cacheDir)
+		bc := c.openBuildCache(*cacheDir, *out)
 		var prev *targets.State
-		if cc != nil {
-			prev = targets.LoadState(cc.StateFile(*out))
+		if bc != nil {
+			prev = bc.state
 		}
 		if *check {
-			return c.buildCheck(args, *out, cc, prev)
+			return c.buildCheck(args, *out, bc, prev)
 		}
 		// An interrupt must not leave the staging directory behind: the
 		// build stops writing and Close removes it.
@@ -49,7 +48,7 @@ func newBuildCmd(c *cli) *command {
 			tree = targets.NewTree()
 			dst = tree.Checker(false)
 		}
-		nmods, ok := c.build(args, cc, tree, dst)
+		nmods, ok := c.build(args, bc, tree, dst)
 		if !ok {
 			return exitFail
 		}
@@ -68,7 +67,7 @@ func newBuildCmd(c *cli) *command {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail
 		}
-		saveState(cc, *out, o.State, prev)
+		bc.save(o.State)
 		if res.InPlace != "" {
 			fmt.Fprintf(c.stderr, "obsc: wrote %s file by file, not as a whole: %s\n", *out, res.InPlace)
 		}
@@ -84,15 +83,15 @@ func newBuildCmd(c *cli) *command {
 }
 
 // buildCheck is build --check: it renders as build does and compares,
-// writing nothing but the State that spares the next check reading
-// unchanged files.
-func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targets.State) int {
+// writing nothing but, in the cache, the State that spares the next check
+// reading unchanged files and the modules' entries.
+func (c *cli) buildCheck(args []string, out string, bc *buildCache, prev *targets.State) int {
 	tree, treeErr := targets.Scan(out, prev)
 	if treeErr != nil {
 		tree = targets.NewTree()
 	}
 	chk := tree.Checker(true)
-	nmods, ok := c.build(args, cc, tree, chk)
+	nmods, ok := c.build(args, bc, tree, chk)
 	if !ok {
 		return exitFail
 	}
@@ -100,7 +99,7 @@ func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targe
 		fmt.Fprintln(c.stderr, "obsc:", treeErr)
 		return exitFail
 	}
-	saveState(cc, out, tree.State, prev)
+	bc.save(tree.State)
 	c.leavingAlone(out, tree, chk.Has)
 	changes, err := chk.Changes()
 	if err != nil {
@@ -116,18 +115,6 @@ func (c *cli) buildCheck(args []string, out string, cc *cache.Cache, prev *targe
 	}
 	fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", out, nmods, chk.Len())
 	return exitOK
-}
-
-// saveState keeps the State of out in the cache, when there is one and
-// the State changed: a shortcut for the next run, no more, so a failure to
-// save it is ignored.
-func saveState(cc *cache.Cache, out string, state func() *targets.State, prev *targets.State) {
-	if cc == nil {
-		return
-	}
-	if s := state(); !s.Equal(prev) {
-		_ = s.Save(cc.StateFile(out))
-	}
 }
 
 // leavingAlone notes the foreign files of tree that the build does not

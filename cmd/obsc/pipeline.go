@@ -170,15 +170,54 @@ func (c *cli) openCache(dir string) *cache.Cache {
 	return cc
 }
 
+// buildCache is the build cache as one build of the output directory out
+// uses it: the State of out and the entries of its modules as the last
+// build left them, and the entries this build leaves.
+type buildCache struct {
+	cc         *cache.Cache
+	out        string
+	state      *targets.State // nil when there is none
+	prev, next *cache.Entries
+}
+
+// openBuildCache is openCache (dir as --cache names it) readied for a
+// build of out; nil when the cache is off or cannot be opened.
+func (c *cli) openBuildCache(dir, out string) *buildCache {
+	cc := c.openCache(dir)
+	if cc == nil {
+		return nil
+	}
+	return &buildCache{
+		cc:    cc,
+		out:   out,
+		state: targets.LoadState(cc.StateFile(out)),
+		prev:  cc.LoadEntries(out),
+		next:  cache.NewEntries(),
+	}
+}
+
+// save keeps the State of out and this build's entries in the cache,
+// each unless it did not change: a shortcut for the next run, no more,
+// so a failure to save is ignored.
+func (bc *buildCache) save(state func() *targets.State) {
+	if bc == nil {
+		return
+	}
+	if s := state(); !s.Equal(bc.state) {
+		_ = s.Save(bc.cc.StateFile(bc.out))
+	}
+	_ = bc.cc.SaveEntries(bc.out, bc.next, bc.prev)
+}
+
 // build is compileAll followed by render, every module's files going to
 // out as soon as they are rendered, through the build cache when there is
-// one (cc not nil): a module whose inputs match a cache entry, and whose
+// one (bc not nil): a module whose inputs match a cache entry, and whose
 // files are all in tree exactly as that entry recorded them, is neither
 // compiled nor rendered; its files are kept as they are. Every other
 // module is compiled and rendered, and recorded in the cache. The checks
 // across modules see every module either way. It prints errors itself and
 // returns the number of modules.
-func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out sink) (int, bool) {
+func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out sink) (int, bool) {
 	timing.stage("start")
 	dirs, err := compile.Dirs(patterns)
 	if err != nil {
@@ -189,15 +228,15 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	cacheable := make([]bool, len(dirs))
 	entries := make([]*cache.Entry, len(dirs))
 	known := make([]*compile.Known, len(dirs))
-	if cc != nil {
+	if bc != nil {
 		// Reading module files and cache entries blocks on the
 		// filesystem more than it computes: more workers than cores.
 		par.Do(len(dirs), 4*runtime.GOMAXPROCS(0), func(i int) {
-			keys[i], cacheable[i] = cc.Key(dirs[i])
+			keys[i], cacheable[i] = bc.cc.Key(dirs[i])
 			if !cacheable[i] {
 				return
 			}
-			e, ok := cc.Get(keys[i])
+			e, ok := bc.prev.Get(keys[i])
 			if !ok || !inTree(e, tree) {
 				return
 			}
@@ -235,8 +274,8 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 		for w := range writes {
 			sums := w.fs.Sums() // once, for the output and the cache entry
 			err := out.AddSummed(w.fs, sums)
-			if err == nil && cc != nil && cacheable[w.i] {
-				store(cc, keys[w.i], dirs[w.i], w.m, sums)
+			if err == nil && bc != nil && cacheable[w.i] {
+				bc.store(keys[w.i], dirs[w.i], w.m, sums)
 			}
 			rendered.add(w.m.Name, err)
 		}
@@ -270,6 +309,7 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	names := make([]*ir.Module, 0, len(dirs))
 	names = append(names, mods...)
 	for _, i := range res.KnownDirs {
+		bc.next.Put(keys[i], entries[i]) // still true of the tree
 		for _, p := range ir.SortedKeys(entries[i].Files) {
 			if err := out.Keep(p, entries[i].Files[p]); err != nil {
 				fmt.Fprintln(c.stderr, "obsc:", err)
@@ -291,9 +331,9 @@ func (c *cli) build(patterns []string, cc *cache.Cache, tree *targets.Tree, out 
 	return len(names), true
 }
 
-// store records in the cache what m, built from dir, rendered to: the
-// digests of its files. A cache that cannot be written only costs time.
-func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, sums map[string]cache.Digest) {
+// store records in the entries this build leaves what m, built from dir,
+// rendered to: the digests of its files.
+func (bc *buildCache) store(k cache.Key, dir string, m *ir.Module, sums map[string]cache.Digest) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return
@@ -304,7 +344,7 @@ func store(cc *cache.Cache, k cache.Key, dir string, m *ir.Module, sums map[stri
 	}
 	e := &cache.Entry{Name: m.Name, Pos: m.Pos, Files: sums}
 	e.Pos.File = filepath.ToSlash(rel)
-	_ = cc.Put(k, e)
+	bc.next.Put(k, e)
 }
 
 // inTree reports whether every file of e is in tree with the digest e

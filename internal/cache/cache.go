@@ -15,12 +15,14 @@
 // the module is compiled and rendered as without a cache. A cache can make
 // a build faster, never different.
 //
-// Entries are small text files under <dir>/v1/, written atomically.
-// Nothing is ever evicted; deleting the directory is always safe.
+// The entries of the modules built into one output directory are one
+// file, v1/entries/<SHA-256 of the directory's path>, beside the
+// directory's targets.State (v1/state/...); both are written atomically,
+// a damaged one is a miss for every module. Nothing is ever evicted;
+// deleting the directory is always safe.
 package cache
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"debug/elf"
@@ -46,7 +48,7 @@ import (
 
 // format names the entry layout; bump it when the layout or the meaning
 // of a key changes.
-const format = "obsc-cache v1"
+const format = "obsc-cache v2"
 
 // Digest is a SHA-256, the digest the output tree knows its files by.
 type Digest = targets.Digest
@@ -254,44 +256,107 @@ func (c *Cache) moduleRoot(dir string) string {
 	return r
 }
 
-func (c *Cache) file(k Key) string {
-	s := Digest(k).String()
-	return filepath.Join(c.dir, "v1", s[:2], s)
+// Entries are the entries of the modules built into one output
+// directory. They are kept together in one file beside the directory's
+// State (EntriesFile), read once at the start of a build and written once
+// at its end: an entry is of use only for the tree it describes, and one
+// file per module would cost a file creation per module on a cold build
+// and a file read per module on a warm one. Safe for concurrent use.
+type Entries struct {
+	mu sync.Mutex
+	m  map[Key]*Entry
 }
 
-// Get returns the entry stored under k. A missing, unreadable or corrupt
-// entry is a miss; a corrupt one is removed.
-func (c *Cache) Get(k Key) (*Entry, bool) {
-	name := c.file(k)
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, false
-	}
-	e, err := decode(k, data)
-	if err != nil {
-		os.Remove(name)
-		return nil, false
-	}
-	return e, true
+// NewEntries returns an empty set.
+func NewEntries() *Entries { return &Entries{m: map[Key]*Entry{}} }
+
+// Get returns the entry stored under k.
+func (s *Entries) Get(k Key) (*Entry, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.m[k]
+	return e, ok
 }
 
-// Put stores e under k, atomically: a reader sees the old entry, the new
-// one or none.
-func (c *Cache) Put(k Key, e *Entry) error {
-	name := c.file(k)
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+// Put stores e under k.
+func (s *Entries) Put(k Key, e *Entry) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[k] = e
+}
+
+// Len is the number of entries.
+func (s *Entries) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}
+
+// sameKeys reports whether s and other hold entries under the same keys:
+// then they hold the same entries, since a key fixes what its module
+// renders to.
+func (s *Entries) sameKeys(other *Entries) bool {
+	if other == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	other.mu.Lock()
+	defer other.mu.Unlock()
+	if len(s.m) != len(other.m) {
+		return false
+	}
+	for k := range s.m {
+		if _, ok := other.m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// EntriesFile is where the Entries of the output directory out are kept.
+func (c *Cache) EntriesFile(out string) string {
+	return filepath.Join(c.dir, "v1", "entries", outID(out))
+}
+
+// LoadEntries reads the Entries of the output directory out. A missing,
+// unreadable or damaged file is an empty set (every module a miss), and a
+// damaged one is removed. It never returns nil.
+func (c *Cache) LoadEntries(out string) *Entries {
+	file := c.EntriesFile(out)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return NewEntries()
+	}
+	s, err := decodeEntries(data)
+	if err != nil {
+		os.Remove(file)
+		return NewEntries()
+	}
+	return s
+}
+
+// SaveEntries writes s as the Entries of out, atomically (a reader sees
+// the old file, the new one or none), unless it holds what prev, the set
+// loaded at the start, held.
+func (c *Cache) SaveEntries(out string, s, prev *Entries) error {
+	if s.sameKeys(prev) {
+		return nil
+	}
+	file := c.EntriesFile(out)
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(file), ".tmp-*")
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(encode(k, e))
+	_, err = f.Write(encodeEntries(s))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(f.Name(), name)
+		err = os.Rename(f.Name(), file)
 	}
 	if err != nil {
 		os.Remove(f.Name())
@@ -299,92 +364,127 @@ func (c *Cache) Put(k Key, e *Entry) error {
 	return err
 }
 
-// encode writes an entry as lines of text closed by the SHA-256 of all
-// that precedes it, so a truncated or altered entry is detected.
-func encode(k Key, e *Entry) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\nkey %s\nname %s\npos %d %d %s\n", format, Digest(k), e.Name, e.Pos.Line, e.Pos.Col, e.Pos.File)
-	paths := make([]string, 0, len(e.Files))
-	for p := range e.Files {
-		paths = append(paths, p)
+// encodeEntries writes a set as lines of text, entries in key order,
+// closed by the SHA-256 of all that precedes it, so that a truncated or
+// altered file is detected:
+//
+//	obsc-cache v2
+//	entry <key>
+//	name <module name>
+//	pos <line> <col> <file>
+//	file <sha256> <path>     (one per file)
+//	entry <key>
+//	...
+func encodeEntries(s *Entries) []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys := make([]Key, 0, len(s.m))
+	for k := range s.m {
+		keys = append(keys, k)
 	}
-	sort.Strings(paths)
-	for _, p := range paths {
-		fmt.Fprintf(&b, "file %s %s\n", e.Files[p], p)
+	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
+	b := bytes.NewBufferString(format + "\n")
+	for _, k := range keys {
+		e := s.m[k]
+		fmt.Fprintf(b, "entry %s\nname %s\npos %d %d %s\n", Digest(k), e.Name, e.Pos.Line, e.Pos.Col, e.Pos.File)
+		for _, p := range ir.SortedKeys(e.Files) {
+			fmt.Fprintf(b, "file %s %s\n", e.Files[p], p)
+		}
 	}
 	return sealed.Seal(b.Bytes())
 }
 
-var errCorrupt = errors.New("corrupt cache entry")
+var errCorrupt = errors.New("corrupt cache entries")
 
-func decode(k Key, data []byte) (*Entry, error) {
+// decodeEntries reads what encodeEntries writes. Any flaw in any entry
+// makes the whole file corrupt.
+func decodeEntries(data []byte) (*Entries, error) {
 	body, ok := sealed.Open(data)
 	if !ok {
 		return nil, errCorrupt
 	}
-	e := &Entry{Files: map[string]Digest{}}
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(make([]byte, 4096), 1<<20)
-	line := 0
-	for sc.Scan() {
-		text := sc.Text()
-		line++
-		var ok bool
-		switch {
-		case line == 1:
-			ok = text == format
-		case line == 2:
-			ok = text == "key "+Digest(k).String()
-		case line == 3:
-			e.Name, ok = strings.CutPrefix(text, "name ")
-			ok = ok && e.Name != "" && !strings.ContainsAny(e.Name, "/\\")
-		case line == 4:
-			var rest string
-			rest, ok = strings.CutPrefix(text, "pos ")
-			f := strings.SplitN(rest, " ", 3)
-			if ok && len(f) == 3 {
-				l, err1 := strconv.Atoi(f[0])
-				c, err2 := strconv.Atoi(f[1])
-				e.Pos = ir.Pos{Line: l, Col: c, File: f[2]}
-				ok = err1 == nil && err2 == nil
-			} else {
-				ok = false
-			}
-		default:
-			var rest string
-			rest, ok = strings.CutPrefix(text, "file ")
-			d, p, found := strings.Cut(rest, " ")
-			ok = ok && found && strings.HasPrefix(p, e.Name+"/") && path.Clean(p) == p && !strings.Contains(p, "..")
-			if ok {
-				var dg Digest
-				n, err := hex.Decode(dg[:], []byte(d))
-				ok = err == nil && n == len(dg)
-				if _, dup := e.Files[p]; dup {
-					ok = false
-				}
-				e.Files[p] = dg
-			}
-		}
-		if !ok {
-			return nil, errCorrupt
-		}
-	}
-	if sc.Err() != nil || line < 4 || len(e.Files) == 0 {
+	lines := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+	if len(lines) == 0 || lines[0] != format {
 		return nil, errCorrupt
 	}
-	return e, nil
+	s := NewEntries()
+	for i := 1; i < len(lines); {
+		k, e, n, err := decodeEntry(lines[i:])
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := s.m[k]; dup {
+			return nil, errCorrupt
+		}
+		s.m[k] = e
+		i += n
+	}
+	return s, nil
+}
+
+// decodeEntry reads the entry that starts lines and returns it with the
+// number of lines it took.
+func decodeEntry(lines []string) (Key, *Entry, int, error) {
+	var k Key
+	if len(lines) < 3 {
+		return k, nil, 0, errCorrupt
+	}
+	hexKey, ok := strings.CutPrefix(lines[0], "entry ")
+	if n, err := hex.Decode(k[:], []byte(hexKey)); !ok || err != nil || n != len(k) {
+		return k, nil, 0, errCorrupt
+	}
+	e := &Entry{Files: map[string]Digest{}}
+	e.Name, ok = strings.CutPrefix(lines[1], "name ")
+	if !ok || e.Name == "" || strings.ContainsAny(e.Name, "/\\") {
+		return k, nil, 0, errCorrupt
+	}
+	rest, ok := strings.CutPrefix(lines[2], "pos ")
+	f := strings.SplitN(rest, " ", 3)
+	if !ok || len(f) != 3 {
+		return k, nil, 0, errCorrupt
+	}
+	l, err1 := strconv.Atoi(f[0])
+	c, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil {
+		return k, nil, 0, errCorrupt
+	}
+	e.Pos = ir.Pos{Line: l, Col: c, File: f[2]}
+	n := 3
+	for ; n < len(lines) && !strings.HasPrefix(lines[n], "entry "); n++ {
+		rest, ok := strings.CutPrefix(lines[n], "file ")
+		d, p, found := strings.Cut(rest, " ")
+		ok = ok && found && strings.HasPrefix(p, e.Name+"/") && path.Clean(p) == p && !strings.Contains(p, "..")
+		var dg Digest
+		if ok {
+			m, err := hex.Decode(dg[:], []byte(d))
+			ok = err == nil && m == len(dg)
+		}
+		if _, dup := e.Files[p]; !ok || dup {
+			return k, nil, 0, errCorrupt
+		}
+		e.Files[p] = dg
+	}
+	if len(e.Files) == 0 {
+		return k, nil, 0, errCorrupt
+	}
+	return k, e, n, nil
 }
 
 // StateFile is where obsc keeps the targets.State of the output directory
 // out (resolved to an absolute path, symlinks followed): one file per
 // output directory, beside the entries.
 func (c *Cache) StateFile(out string) string {
+	return filepath.Join(c.dir, "v1", "state", outID(out))
+}
+
+// outID names the files of the output directory out in the cache: the
+// SHA-256 of its absolute path, symbolic links followed.
+func outID(out string) string {
 	abs, err := filepath.Abs(out)
 	if err == nil {
 		if real, err := filepath.EvalSymlinks(abs); err == nil {
 			abs = real
 		}
 	}
-	sum := sha256.Sum256([]byte(abs))
-	return filepath.Join(c.dir, "v1", "state", Digest(sum).String())
+	return Digest(sha256.Sum256([]byte(abs))).String()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/sealed"
 )
 
 func testEntry() *Entry {
@@ -43,22 +44,44 @@ func TestRoundTrip(t *testing.T) {
 	if !ok {
 		t.Fatal("module not cacheable")
 	}
-	if _, hit := c.Get(k); hit {
-		t.Fatal("hit in an empty cache")
+	k2, _ := c.Key(moduleDir(t, "package obs\n// other\n"))
+	out := filepath.Join(t.TempDir(), "out")
+	prev := c.LoadEntries(out)
+	if prev.Len() != 0 {
+		t.Fatal("entries in an empty cache")
 	}
-	if err := c.Put(k, testEntry()); err != nil {
+	next := NewEntries()
+	next.Put(k, testEntry())
+	e2 := testEntry()
+	e2.Name = "payments"
+	e2.Files = map[string]Digest{"payments/rules.yaml": sha256.Sum256([]byte("p"))}
+	next.Put(k2, e2)
+	if err := c.SaveEntries(out, next, prev); err != nil {
 		t.Fatal(err)
 	}
-	got, hit := c.Get(k)
-	if !hit {
-		t.Fatal("miss after Put")
+	got := c.LoadEntries(out)
+	for key, want := range map[Key]*Entry{k: testEntry(), k2: e2} {
+		e, hit := got.Get(key)
+		if !hit {
+			t.Fatal("miss after SaveEntries")
+		}
+		if diff := cmp.Diff(want, e); diff != "" {
+			t.Errorf("Get() mismatch (-want +got):\n%s", diff)
+		}
 	}
-	if diff := cmp.Diff(testEntry(), got); diff != "" {
-		t.Errorf("Get() mismatch (-want +got):\n%s", diff)
+	if _, hit := c.LoadEntries(filepath.Join(t.TempDir(), "other")).Get(k); hit {
+		t.Error("another output directory has the entries")
+	}
+	// The same keys again: nothing written.
+	os.Remove(c.EntriesFile(out))
+	if err := c.SaveEntries(out, next, got); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(c.EntriesFile(out)); !os.IsNotExist(err) {
+		t.Errorf("unchanged entries written again (%v)", err)
 	}
 }
 
-// TestKey checks what a key depends on.
 func TestKey(t *testing.T) {
 	c1, _ := open(t.TempDir(), []byte("obsc 1"))
 	c2, _ := open(t.TempDir(), []byte("obsc 2"))
@@ -108,42 +131,61 @@ func TestKey(t *testing.T) {
 	}
 }
 
-// TestCorrupt checks that every damaged entry is a miss, and is removed.
+// TestCorrupt checks that a damaged entries file is a miss for every
+// module, and is removed.
 func TestCorrupt(t *testing.T) {
 	c, _ := open(t.TempDir(), []byte("obsc-test"))
 	k, _ := c.Key(moduleDir(t, "package obs\n"))
-	if err := c.Put(k, testEntry()); err != nil {
+	out := filepath.Join(t.TempDir(), "out")
+	one := func(k Key, e *Entry) *Entries {
+		s := NewEntries()
+		s.Put(k, e)
+		return s
+	}
+	if err := c.SaveEntries(out, one(k, testEntry()), nil); err != nil {
 		t.Fatal(err)
 	}
-	good, err := os.ReadFile(c.file(k))
+	good, err := os.ReadFile(c.EntriesFile(out))
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _ := c.Key(moduleDir(t, "package obs\n// other\n"))
+	opened, ok := sealed.Open(good)
+	if !ok {
+		t.Fatal("the written file does not open")
+	}
+	body := string(opened)
+	reseal := func(s string) []byte { return sealed.Seal([]byte(s)) }
+	at := ir.Pos{File: "m.cue", Line: 1, Col: 1}
 	tests := map[string][]byte{
-		"An empty file is a miss.":                  {},
-		"A truncated entry is a miss.":              good[:len(good)/2],
-		"An entry without its last byte is a miss.": good[:len(good)-1],
-		"A flipped byte is a miss.":                 flip(good, len(good)/3),
-		"Garbage is a miss.":                        []byte("\x00\x01garbage\n"),
-		"Another key's entry is a miss.":            encode(other, testEntry()),
-		"An entry of another format is a miss.":     append([]byte("obsc-cache v0\n"), good[len(format)+1:]...),
-		"A path outside the module is a miss.": encode(k, &Entry{Name: "orders", Pos: ir.Pos{File: "m.cue", Line: 1, Col: 1},
-			Files: map[string]Digest{"other/rules.yaml": {}}}),
-		"A path escaping the output is a miss.": encode(k, &Entry{Name: "orders", Pos: ir.Pos{File: "m.cue", Line: 1, Col: 1},
-			Files: map[string]Digest{"orders/../../etc/passwd": {}}}),
-		"An entry without files is a miss.": encode(k, &Entry{Name: "orders", Pos: ir.Pos{File: "m.cue", Line: 1, Col: 1}}),
+		"An empty file is a miss.":                {},
+		"A truncated file is a miss.":             good[:len(good)/2],
+		"A file without its last byte is a miss.": good[:len(good)-1],
+		"A flipped byte is a miss.":               flip(good, len(good)/3),
+		"Garbage is a miss.":                      []byte("\x00\x01garbage\n"),
+		"Another format is a miss.":               reseal(strings.Replace(body, format, "obsc-cache v1", 1)),
+		"A bad key is a miss.":                    reseal(strings.Replace(body, "entry ", "entry zz", 1)),
+		"A key twice is a miss.":                  reseal(body + strings.TrimPrefix(body, format+"\n")),
+		"A path outside the module is a miss.": encodeEntries(one(k, &Entry{Name: "orders", Pos: at,
+			Files: map[string]Digest{"other/rules.yaml": {}}})),
+		"A path escaping the output is a miss.": encodeEntries(one(k, &Entry{Name: "orders", Pos: at,
+			Files: map[string]Digest{"orders/../../etc/passwd": {}}})),
+		"An entry without files is a miss.": encodeEntries(one(k, &Entry{Name: "orders", Pos: at})),
+		"A name with a slash is a miss.": encodeEntries(one(k, &Entry{Name: "a/b", Pos: at,
+			Files: map[string]Digest{"a/b/rules.yaml": {}}})),
+	}
+	if len(body) == 0 || !strings.HasPrefix(body, format+"\n") {
+		t.Fatalf("unexpected layout:\n%s", good)
 	}
 	for name, data := range tests {
 		t.Run(name, func(t *testing.T) {
-			if err := os.WriteFile(c.file(k), data, 0o644); err != nil {
+			if err := os.WriteFile(c.EntriesFile(out), data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if e, hit := c.Get(k); hit {
-				t.Fatalf("Get() = %+v, want a miss", e)
+			if s := c.LoadEntries(out); s.Len() != 0 {
+				t.Fatalf("LoadEntries() has %d entries, want none", s.Len())
 			}
-			if _, err := os.Stat(c.file(k)); !os.IsNotExist(err) {
-				t.Errorf("corrupt entry left in place (%v)", err)
+			if _, err := os.Stat(c.EntriesFile(out)); !os.IsNotExist(err) {
+				t.Errorf("corrupt file left in place (%v)", err)
 			}
 		})
 	}
