@@ -493,7 +493,7 @@ func (o *Output) copyInPlace(changes []Change) error {
 			if err != nil {
 				return err
 			}
-			if err := writeAtomic(full, data); err != nil {
+			if err := WriteAtomic(full, data); err != nil {
 				return err
 			}
 		case "stale":

@@ -97,6 +97,7 @@ func LoadState(file string) *State {
 // precedes, so a truncated or edited state is detected and ignored.
 func (s *State) Save(file string) error {
 	var b bytes.Buffer
+	b.Grow(len(stateFormat) + 1 + len(s.Files)*160)
 	b.WriteString(stateFormat + "\n")
 	line := make([]byte, 0, 256)
 	for _, p := range ir.SortedKeys(s.Files) {
@@ -112,7 +113,7 @@ func (s *State) Save(file string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(file, sealed.Seal(b.Bytes()))
+	return WriteAtomic(file, sealed.Seal(b.Bytes()))
 }
 
 // Equal reports whether s and other record the same files alike (then a

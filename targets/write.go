@@ -178,7 +178,7 @@ func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
 		full := filepath.Join(dir, filepath.FromSlash(c.Path))
 		switch c.Kind {
 		case "missing", "changed":
-			if err := writeAtomic(full, fs[c.Path]); err != nil {
+			if err := WriteAtomic(full, fs[c.Path]); err != nil {
 				return nil, err
 			}
 		case "stale":
@@ -191,7 +191,10 @@ func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
 	return changes, nil
 }
 
-func writeAtomic(file string, data []byte) error {
+// WriteAtomic writes data to file (mode 0644), creating its directory:
+// through a temporary file renamed over it, so that a reader sees the old
+// file, the new one or none.
+func WriteAtomic(file string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return err
 	}

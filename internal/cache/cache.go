@@ -343,25 +343,7 @@ func (c *Cache) SaveEntries(out string, s, prev *Entries) error {
 	if s.sameKeys(prev) {
 		return nil
 	}
-	file := c.EntriesFile(out)
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(file), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(encodeEntries(s))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), file)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
+	return targets.WriteAtomic(c.EntriesFile(out), encodeEntries(s))
 }
 
 // encodeEntries writes a set as lines of text, entries in key order,
@@ -383,15 +365,22 @@ func encodeEntries(s *Entries) []byte {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
-	b := bytes.NewBufferString(format + "\n")
+	b := make([]byte, 0, 64+len(keys)*1200)
+	b = append(b, format+"\n"...)
 	for _, k := range keys {
 		e := s.m[k]
-		fmt.Fprintf(b, "entry %s\nname %s\npos %d %d %s\n", Digest(k), e.Name, e.Pos.Line, e.Pos.Col, e.Pos.File)
+		b = hex.AppendEncode(append(b, "entry "...), k[:])
+		b = append(append(append(b, "\nname "...), e.Name...), "\npos "...)
+		b = strconv.AppendInt(b, int64(e.Pos.Line), 10)
+		b = strconv.AppendInt(append(b, ' '), int64(e.Pos.Col), 10)
+		b = append(append(append(b, ' '), e.Pos.File...), '\n')
 		for _, p := range ir.SortedKeys(e.Files) {
-			fmt.Fprintf(b, "file %s %s\n", e.Files[p], p)
+			d := e.Files[p]
+			b = hex.AppendEncode(append(b, "file "...), d[:])
+			b = append(append(append(b, ' '), p...), '\n')
 		}
 	}
-	return sealed.Seal(b.Bytes())
+	return sealed.Seal(b)
 }
 
 var errCorrupt = errors.New("corrupt cache entries")
