@@ -12,7 +12,8 @@
 # (default a temporary directory, removed at the end). The cold builds,
 # sloth and cue export run $BENCH_REPS times (default 3; once at N >
 # 1000) and report the median; every timed command starts after a sync,
-# so that none pays for writing back what an earlier one wrote.
+# so that none pays for writing back what an earlier one wrote, and the
+# trees of earlier runs are moved aside, not deleted, until the N is done.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -66,6 +67,17 @@ measure() {
 	printf '  %-28s %8ss %6s MiB\n' "$name" "$WALL" "$RSS"
 }
 
+# aside PATH...: moves earlier runs' trees out of the way, into old/
+# (removed after the last run of this N): deleting them right before a
+# timed run would have it pay for the filesystem's work of freeing them,
+# which on this machine slows creating files for seconds after.
+aside() {
+	mkdir -p old
+	for x in "$@"; do
+		[ ! -e "$x" ] || mv "$x" "old/$x.$RANDOM$RANDOM"
+	done
+}
+
 # median REPS SETUP NAME CMD...: REPS times, runs SETUP (untimed), syncs,
 # then measures CMD; $WALL is the median wall time, $RSS the largest RSS.
 median() {
@@ -98,9 +110,9 @@ for N in "${NS[@]}"; do
 
 	reps=$BENCH_REPS
 	[ "$N" -le 1000 ] || reps=1
-	median "$reps" 'rm -rf out cache' "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
+	median "$reps" 'aside out cache' "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
 	cold=$WALL cold_rss=$RSS
-	median "$reps" 'rm -rf out-nocache' "build cold, no cache" "$OBSC" build --cache off -o out-nocache modules/...
+	median "$reps" 'aside out-nocache' "build cold, no cache" "$OBSC" build --cache off -o out-nocache modules/...
 	nocache=$WALL nocache_rss=$RSS
 	sync
 	measure "check, warm cache" "$OBSC" build --check --cache "$D/cache" -o out modules/...
@@ -129,10 +141,10 @@ for N in "${NS[@]}"; do
 			ln "$f" "sloth-chunks/$c/"
 			i=$((i + 1))
 		done
-		median "$reps" 'rm -rf sloth-out; for d in sloth-chunks/*; do mkdir -p "sloth-out/${d##*/}"; done' "sloth generate" bash -c 'for d in sloth-chunks/*; do "$0" generate --no-log -i "$d" -o "sloth-out/${d##*/}" || exit 1; done' "$SLOTH"
+		median "$reps" 'aside sloth-out; for d in sloth-chunks/*; do mkdir -p "sloth-out/${d##*/}"; done' "sloth generate" bash -c 'for d in sloth-chunks/*; do "$0" generate --no-log -i "$d" -o "sloth-out/${d##*/}" || exit 1; done' "$SLOTH"
 		SLOTH_NOTES+=("N = $N: sloth ran $(ls sloth-chunks | wc -l) times on at most $chunk specs each (it holds every file open; the limit here is $(ulimit -n)).")
 	else
-		median "$reps" 'rm -rf sloth-out; mkdir sloth-out' "sloth generate" "$SLOTH" generate --no-log -i sloth -o sloth-out
+		median "$reps" 'aside sloth-out; mkdir sloth-out' "sloth generate" "$SLOTH" generate --no-log -i sloth -o sloth-out
 	fi
 	sloth=$WALL sloth_rss=$RSS
 	median "$reps" : "cue export" "$CUE" export ./modules/...
@@ -149,7 +161,9 @@ for N in "${NS[@]}"; do
 	FIT+=("$N $nocache")
 	COLD[$N]=$cold INCR[$N]=$incr VS_SLOTH[$N]=$vs_sloth
 	PEAK[$N]=$(printf '%s\n' "$cold_rss" "$nocache_rss" "$check_rss" "$checknc_rss" "$incr_rss" | sort -n | tail -1)
+	rm -rf "$D/old"
 	[ -n "$KEEP" ] || rm -rf "$D"
+	sync
 done
 
 fit=$(printf '%s\n' "${FIT[@]}" | awk '
