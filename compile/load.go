@@ -73,18 +73,20 @@ func Dirs(patterns []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
+			name := d.Name()
 			if !d.IsDir() {
+				// A directory holding a .cue file (what hasCUE asks) is
+				// known from the walk's own listing: no second read.
+				if strings.HasSuffix(name, ".cue") {
+					add(filepath.Dir(path))
+					if len(out) > MaxModuleDirs {
+						return fmt.Errorf("more than %d module directories; narrow the pattern", MaxModuleDirs)
+					}
+				}
 				return nil
 			}
-			name := d.Name()
 			if path != root && (name == "testdata" || name == "cue.mod" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 				return filepath.SkipDir
-			}
-			if hasCUE(path) {
-				add(path)
-				if len(out) > MaxModuleDirs {
-					return fmt.Errorf("more than %d module directories; narrow the pattern", MaxModuleDirs)
-				}
 			}
 			return nil
 		})
