@@ -3,6 +3,7 @@ package yamlx
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -297,6 +298,24 @@ func AppendString(out []byte, s string, col int) []byte {
 		out = append(out, '\n')
 	}
 	return out
+}
+
+// AppendStringMap appends the members of m, keys sorted, as FromJSON
+// writes a mapping of strings at column col: one "key: value" line each.
+// keys is scratch space, returned for reuse.
+func AppendStringMap(out []byte, m map[string]string, col int, keys []string) ([]byte, []string) {
+	keys = keys[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		out = AppendIndent(out, col)
+		out = AppendKey(out, k, col)
+		out = append(out, ' ')
+		out = AppendString(out, m[k], col)
+	}
+	return out, keys
 }
 
 // bytesOf is the bytes of s, not copied: what it is given must only read

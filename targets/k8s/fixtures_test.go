@@ -1,11 +1,21 @@
 package k8s
 
 import (
+	"os"
+	"testing"
 	"time"
 
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/irtest"
+	"github.com/tinysystems/obsc/targets"
 )
+
+// TestMain turns targets.SelfCheck on: every document the direct YAML
+// writer writes is compared with what encoding/json and yamlx write.
+func TestMain(m *testing.M) {
+	targets.SelfCheck = true
+	os.Exit(m.Run())
+}
 
 // seedModule is examples/http-module as compile builds it (irtest.Seed):
 // the ServiceMonitor, the prometheus.io annotations and the /healthz and

@@ -144,7 +144,7 @@ func RenderRoot(modules []*ir.Module) (targets.FileSet, error) {
 		names = append(names, m.Name)
 	}
 	sort.Strings(names)
-	data, err := marshal(rootSource, kustomization{
+	data, err := render(rootSource, kustomization{
 		APIVersion: kustomizeV1beta1,
 		Kind:       kindKustomization,
 		Components: names,

@@ -62,7 +62,7 @@ func moduleKustomization(m *ir.Module) ([]byte, error) {
 	if m.Probes != nil {
 		patches = append(patches, patch{Path: FileProbesPatch, Target: target})
 	}
-	return marshal(m.Name, kustomization{
+	return render(m.Name, kustomization{
 		APIVersion: kustomizeV1alpha1,
 		Kind:       kindComponent,
 		Resources:  resources,

@@ -10,9 +10,9 @@ import (
 // monitor renders the ServiceMonitor, or the PodMonitor in podMonitor mode.
 func monitor(m *ir.Module) ([]byte, error) {
 	if m.Scrape.Mode == ir.ScrapePodMonitor {
-		return marshal(m.Name, podMonitor(m))
+		return render(m.Name, podMonitor(m))
 	}
-	return marshal(m.Name, serviceMonitor(m))
+	return render(m.Name, serviceMonitor(m))
 }
 
 func serviceMonitor(m *ir.Module) *monitoringv1.ServiceMonitor {

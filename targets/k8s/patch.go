@@ -34,7 +34,7 @@ func podAnnotations(m *ir.Module) ([]byte, error) {
 	}
 	d := deploymentPatch(m)
 	d.Spec.Template.Annotations = annotations
-	return marshal(m.Name, d)
+	return render(m.Name, d)
 }
 
 // probesPatch renders the strategic-merge patch that sets the probes of
@@ -60,7 +60,7 @@ func probesPatch(m *ir.Module) ([]byte, error) {
 	}
 	d := deploymentPatch(m)
 	d.Spec.Template.Spec.Containers = []corev1.Container{c}
-	return marshal(m.Name, d)
+	return render(m.Name, d)
 }
 
 // deploymentPatch is the skeleton both patches share. Its name and

@@ -92,7 +92,7 @@ func scrapeConfig(m *ir.Module) ([]byte, error) {
 	if m.Scrape.Interval > 0 {
 		job.ScrapeInterval = ir.FormatDuration(m.Scrape.Interval)
 	}
-	return marshal(m.Name, scrapeConfigFile{ScrapeConfigs: []scrapeJob{job}})
+	return render(m.Name, scrapeConfigFile{ScrapeConfigs: []scrapeJob{job}})
 }
 
 // sanitizeLabelName is how Prometheus' Kubernetes discovery turns a

@@ -99,17 +99,7 @@ func (w *yamlWriter) stringMap(col int, k string, m map[string]string) {
 		return
 	}
 	w.raw("\n")
-	w.keys = w.keys[:0]
-	for k := range m {
-		w.keys = append(w.keys, k)
-	}
-	slices.Sort(w.keys)
-	for _, k := range w.keys {
-		w.b = yamlx.AppendIndent(w.b, col+2)
-		w.b = yamlx.AppendKey(w.b, k, col+2)
-		w.b = append(w.b, ' ')
-		w.b = yamlx.AppendString(w.b, m[k], col+2)
-	}
+	w.b, w.keys = yamlx.AppendStringMap(w.b, m, col+2, w.keys)
 }
 
 // strings writes a member holding a list of strings: null when nil, []
