@@ -115,6 +115,9 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	if err := selfCheck(m, tests, tf); err != nil {
 		return nil, err
 	}
+	if d.err != nil {
+		return nil, d.err
+	}
 
 	fs := targets.FileSet{}
 	for _, f := range []struct {

@@ -67,6 +67,8 @@ type derived struct {
 	// durations and records hold ir.FormatDuration and ir.SLIErrorRecord
 	// of the windows and times the module's rules and tests name.
 	durations, records map[time.Duration]string
+	// err is the first internal error of a check under targets.SelfCheck.
+	err error
 }
 
 type selectorKey struct{ record, slo string }
@@ -115,7 +117,21 @@ func (d *derived) sloSelector(record string, s *ir.SLO) string {
 	k := selectorKey{record, s.Name}
 	sel, ok := d.selectors[k]
 	if !ok {
-		sel = d.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}}))
+		// ir.Module.Selector with the slo matcher, written into one buffer:
+		// record{module="<m>", slo="<s>"}, each value as strconv.Quote
+		// writes it (appendQuote).
+		b := make([]byte, 0, len(record)+len(d.m.Name)+len(s.Name)+24)
+		b = append(b, record...)
+		b = append(b, "{"+ir.LabelModule+"="...)
+		b = appendQuote(b, d.m.Name)
+		b = append(b, ", "+ir.LabelSLO+"="...)
+		b = appendQuote(b, s.Name)
+		sel = string(append(b, '}'))
+		if targets.SelfCheck && d.err == nil {
+			if want := d.m.Selector(record, ir.MatcherString(ir.Matcher{Label: ir.LabelSLO, Values: []string{s.Name}})); sel != want {
+				d.err = fmt.Errorf("internal error: module %s: SLO %s: selector written as %s, not as %s", d.m.Name, s.Name, sel, want)
+			}
+		}
 		d.selectors[k] = sel
 	}
 	return sel

@@ -104,24 +104,34 @@ func (g *testGen) sloSeries(s *ir.SLO) []sloSeries {
 
 // sloInput renders a history as the values of series. Without withBad the
 // bad series are left out: a ratio SLI then has no error series at all.
+// The values depend on the count alone, so every replica's series of a
+// count shares them: they are rendered once per count.
 func sloInput(series []sloSeries, h sloHistory, withBad bool) []inputSeries {
-	var out []inputSeries
+	var (
+		out    = make([]inputSeries, 0, len(series))
+		values [countTotal + 1]string
+		done   [countTotal + 1]bool
+		ph     []phase
+	)
 	for _, ss := range series {
 		if ss.count == countBad && !withBad {
 			continue
 		}
-		ph := make([]phase, len(h))
-		for i, p := range h {
-			inc := p.total
-			switch ss.count {
-			case countGood:
-				inc = p.total - p.bad
-			case countBad:
-				inc = p.bad
+		if !done[ss.count] {
+			ph = ph[:0]
+			for _, p := range h {
+				inc := p.total
+				switch ss.count {
+				case countGood:
+					inc = p.total - p.bad
+				case countBad:
+					inc = p.bad
+				}
+				ph = append(ph, phase{minutes: p.minutes, inc: inc})
 			}
-			ph[i] = phase{minutes: p.minutes, inc: inc}
+			values[ss.count], done[ss.count] = counterValues(ph), true
 		}
-		out = append(out, inputSeries{Series: ss.text, Values: counterValues(ph)})
+		out = append(out, inputSeries{Series: ss.text, Values: values[ss.count]})
 	}
 	return out
 }
