@@ -114,6 +114,15 @@ func FuzzModule(f *testing.F) {
 	})
 }
 
+// TestMain turns targets.SelfCheck on, so that FuzzModule (and its seed
+// corpus, run by every go test) also compares every target's fast paths
+// with the slow ones they replace, on every module that compiles: a
+// mismatch is an internal error, which renderAll reports.
+func TestMain(m *testing.M) {
+	targets.SelfCheck = true
+	os.Exit(m.Run())
+}
+
 func renderAll(t *testing.T, m *ir.Module) {
 	t.Helper()
 	for name, render := range map[string]func(*ir.Module) (targets.FileSet, error){
