@@ -136,3 +136,42 @@ func TestBuildCacheDuplicateNames(t *testing.T) {
 		t.Errorf("errors with the cache differ (-uncached +cached):\n%s", diff)
 	}
 }
+
+// TestBuildCacheEditDuringBuild: a module file edited after the cache
+// keys were taken but before compile read it, then changed back. The
+// build in between compiled the edited text; what it records must not
+// let the next build take that output for the original text.
+func TestBuildCacheEditDuringBuild(t *testing.T) {
+	src := t.TempDir()
+	for i := range 2 {
+		if err := corpus.Write(src, i, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mods := filepath.Join(src, "modules") + "/..."
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	out := filepath.Join(t.TempDir(), "out")
+	ref := filepath.Join(t.TempDir(), "ref")
+
+	afterKeys = func() {
+		if err := corpus.Write(src, 0, true); err != nil {
+			t.Error(err)
+		}
+	}
+	code, stderr := runObsc(t, "build", "--cache", cacheDir, "-o", out, mods)
+	afterKeys = nil
+	if code != exitOK {
+		t.Fatalf("obsc build: exit %d\n%s", code, stderr)
+	}
+	if err := corpus.Write(src, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--cache", cacheDir, "-o", out}, {"--cache", "off", "-o", ref}} {
+		if code, stderr := runObsc(t, append(append([]string{"build"}, args...), mods)...); code != exitOK {
+			t.Fatalf("obsc build %v: exit %d\n%s", args, code, stderr)
+		}
+	}
+	if diff := cmp.Diff(readTree(t, ref), readTree(t, out)); diff != "" {
+		t.Fatalf("the build after the edit was undone kept the edited module's output (-uncached +cached):\n%s", diff)
+	}
+}

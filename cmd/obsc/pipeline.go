@@ -250,6 +250,9 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		})
 	}
 	timing.stage("cache")
+	if afterKeys != nil {
+		afterKeys()
+	}
 	// Each module is rendered as soon as it compiles, on the worker that
 	// compiled it, while other modules still compile, and its files go to
 	// one writer goroutine, which hands them to out and records them in
@@ -331,9 +334,20 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	return len(names), true
 }
 
+// afterKeys, when set (by tests), runs between the cache keys' reading of
+// the module files and compile's.
+var afterKeys func()
+
 // store records in the entries this build leaves what m, built from dir,
-// rendered to: the digests of its files.
+// rendered to: the digests of its files, under k, the key of dir's files
+// as read before compiling. It reads them again and records nothing if
+// they changed in between: compile may have read either version, and an
+// entry keyed by the old one but holding output of the new one would be
+// taken as up to date once the change is undone.
 func (bc *buildCache) store(k cache.Key, dir string, m *ir.Module, sums map[string]cache.Digest) {
+	if now, ok := bc.cc.Key(dir); !ok || now != k {
+		return
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return
