@@ -29,18 +29,15 @@ const compilerReuse = 16
 // as if they had been, so the errors are the ones All reports. Modules
 // holds only the modules compiled now; KnownDirs the indexes of dirs that
 // were not (both only when there are no errors).
-func AllCached(dirs []string, known []*Known) (*Result, error) {
-	return AllCachedEach(dirs, known, nil)
-}
-
-// AllCachedEach is AllCached handing every module to each as soon as it
-// compiles without errors, on the worker that compiled it (so each is
-// called concurrently), before the checks across modules have run: a
-// caller can render and write a module while others compile, and drop
-// the work when Errors turns out not empty. The modules of Result are then
-// stand-ins holding only Name, Pos and Dir, so that a build of thousands
-// of modules does not hold every module's IR at once. each may be nil.
-func AllCachedEach(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*Result, error) {
+//
+// each, when not nil, gets every module as soon as it compiles without
+// errors, on the worker that compiled it (so each is called
+// concurrently), before the checks across modules have run: a caller can
+// render and write a module while others compile, and drop the work when
+// Errors turns out not empty. The modules of Result are then stand-ins
+// holding only Name, Pos and Dir, so that a build of thousands of modules
+// does not hold every module's IR at once.
+func AllCached(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*Result, error) {
 	mods := make([]*ir.Module, len(dirs))
 	errs := make([]Errors, len(dirs))
 	var todo []int

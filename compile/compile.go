@@ -85,7 +85,7 @@ type Result struct {
 // own CUE context) and checks what only a set of modules can get wrong:
 // two modules with the same name. Modules come back sorted by name, so the
 // result does not depend on the order of dirs or on scheduling.
-func All(dirs []string) (*Result, error) { return AllCached(dirs, nil) }
+func All(dirs []string) (*Result, error) { return AllCached(dirs, nil, nil) }
 
 // builder accumulates the IR and the errors of one module.
 type builder struct {

@@ -59,25 +59,20 @@ func (c *cli) compiled(res *compile.Result) ([]*ir.Module, bool) {
 // render renders every module with every target and returns the first
 // error, to check that rendering works; nothing is kept.
 func render(mods []*ir.Module) error {
-	if err := renderModules(mods, nil); err != nil {
+	if err := renderModules(mods); err != nil {
 		return err
 	}
 	_, err := k8s.RenderRoot(mods)
 	return err
 }
 
-// renderModules renders mods on up to GOMAXPROCS workers and hands each
-// module's files to done (called concurrently), then drops them. The
-// error returned is the one of the first module in order, so it does not
-// depend on scheduling.
-func renderModules(mods []*ir.Module, done func(*ir.Module, targets.FileSet) error) error {
+// renderModules renders mods on up to GOMAXPROCS workers and drops the
+// files. The error returned is the one of the first module in order, so
+// it does not depend on scheduling.
+func renderModules(mods []*ir.Module) error {
 	errs := make([]error, len(mods))
 	parallel(len(mods), func(i int) {
-		fs, err := renderModule(mods[i])
-		if err == nil && done != nil {
-			err = done(mods[i], fs)
-		}
-		errs[i] = err
+		_, errs[i] = renderModule(mods[i])
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -283,7 +278,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 			rendered.add(w.m.Name, err)
 		}
 	}()
-	res, err := compile.AllCachedEach(dirs, known, func(i int, m *ir.Module) {
+	res, err := compile.AllCached(dirs, known, func(i int, m *ir.Module) {
 		if _, dup := claimed.LoadOrStore(m.Name, true); dup {
 			return // compile reports the duplicate name
 		}
