@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/grafana/grafana-foundation-sdk/go/cog"
@@ -308,17 +307,17 @@ func joinValues(values []string) string {
 // marshalJSON prints the dashboard deterministically: object keys sorted,
 // two-space indent, no HTML escaping (PromQL is full of < > &), and a
 // trailing newline: what yamlx.IndentJSON makes of json.Marshal(d)
-// (marshalJSONSlow), written in one pass by sortedJSON. A dashboard
+// (marshalIndented), written in one pass by sortedJSON. A dashboard
 // sortedJSON gives up on takes the slow path, which reports encoding/json's
 // own error if it has one. Under targets.SelfCheck the result is compared
 // with the slow path's.
 func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
 	out, err := sortedJSON(d, int(dashboardSize.Load()))
 	if err != nil {
-		return marshalJSONSlow(d)
+		return marshalIndented(d)
 	}
 	dashboardSize.Store(int64(len(out) + len(out)/8))
-	return selfChecked(out, func() ([]byte, error) { return marshalJSONSlow(d) },
+	return selfChecked(out, func() ([]byte, error) { return marshalIndented(d) },
 		"the dashboard written by sortedJSON differs from it marshalled by encoding/json and re-indented")
 }
 
@@ -342,35 +341,6 @@ func selfChecked(out []byte, ref func() ([]byte, error), what string) ([]byte, e
 // the last dashboard, and some.
 var dashboardSize atomic.Int64
 
-// marshalJSONSlow is marshalJSON through encoding/json: the SDK marshals
-// structs in field order, so the JSON is re-printed with its keys sorted;
-// yamlx.IndentJSON does that byte for byte as a round trip through
-// encoding/json's generic values (json.Number: numbers as the SDK wrote
-// them) did, faster.
-//
-// The dashboard goes through encoding/json as a flatDashboard (see there);
-// under targets.SelfCheck the result is compared with the dashboard's own
-// marshalling.
-func marshalJSONSlow(d dashboard.Dashboard) ([]byte, error) {
-	raw := rawPool.Get().(*bytes.Buffer)
-	defer putRaw(raw)
-	// An Encoder writes into raw, with the newline IndentJSON skips,
-	// where json.Marshal would copy the JSON into a new slice. HTML
-	// escaping is left off: < > & in strings would be decoded back, and
-	// IndentJSON writes them as they are anyway.
-	enc := json.NewEncoder(raw)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(flatten(d)); err != nil {
-		return nil, err
-	}
-	out, err := yamlx.IndentJSON(raw.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	return selfChecked(out, func() ([]byte, error) { return marshalIndented(d) },
-		"the dashboard marshalled with its panels unwrapped differs from it marshalled as the SDK does")
-}
-
 // marshalIndented is v marshalled by encoding/json and re-printed by
 // yamlx.IndentJSON: what marshalJSON writes for a dashboard.
 func marshalIndented(v any) ([]byte, error) {
@@ -379,48 +349,6 @@ func marshalIndented(v any) ([]byte, error) {
 		return nil, err
 	}
 	return yamlx.IndentJSON(raw)
-}
-
-// rawPool holds the buffers marshalJSON encodes a dashboard into before
-// it is indented.
-var rawPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func putRaw(b *bytes.Buffer) {
-	if b.Cap() > 4<<20 {
-		return // do not keep an outsized dashboard's buffer alive
-	}
-	b.Reset()
-	rawPool.Put(b)
-}
-
-// A flatDashboard is a dashboard whose panels are the *dashboard.Panel or
-// *dashboard.RowPanel each dashboard.PanelOrRowPanel holds. Its Panels
-// field is shallower than the embedded Dashboard's, so encoding/json
-// writes it in place of that one, under the same name and with the same
-// omitempty. PanelOrRowPanel.MarshalJSON marshals its panel with a
-// json.Marshal of its own, whose output the outer encoder then compacts
-// and validates all over again: most of the dashboard's JSON went through
-// encoding/json twice. A flatDashboard is the same JSON, written once.
-// (Dashboard has no MarshalJSON of its own that the embedding would hide.)
-type flatDashboard struct {
-	dashboard.Dashboard
-	Panels []any `json:"panels,omitempty"`
-}
-
-// flatten unwraps the panels of d. A PanelOrRowPanel holding neither
-// marshals as null, and so does a nil any.
-func flatten(d dashboard.Dashboard) flatDashboard {
-	panels := make([]any, len(d.Panels))
-	for i, p := range d.Panels {
-		switch {
-		case p.Panel != nil:
-			panels[i] = p.Panel
-		case p.RowPanel != nil:
-			panels[i] = p.RowPanel
-		}
-	}
-	d.Panels = nil
-	return flatDashboard{Dashboard: d, Panels: panels}
 }
 
 // configMap wraps the dashboard JSON in the ConfigMap the Grafana sidecar

@@ -328,7 +328,7 @@ func BenchmarkMarshalJSON(b *testing.B) {
 	b.Run("slow", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := marshalJSONSlow(d); err != nil {
+			if _, err := marshalIndented(d); err != nil {
 				b.Fatal(err)
 			}
 		}
