@@ -67,10 +67,14 @@ measure() {
 	printf '  %-28s %8ss %6s MiB\n' "$name" "$WALL" "$RSS"
 }
 
-# aside PATH...: moves earlier runs' trees out of the way, into old/
-# (removed after the last run of this N): deleting them right before a
-# timed run would have it pay for the filesystem's work of freeing them,
-# which on this machine slows creating files for seconds after.
+# aside PATH...: moves earlier runs' trees out of the way, into old/.
+# Nothing is deleted until every N has been measured: this machine's ext4
+# has no journal, and without one the kernel skips every inode freed in
+# the last 1 to 5 minutes when it allocates a new one (recently_deleted()
+# in find_inode_bit), so after deleting a tree of 100,000 files creating
+# each file costs up to 10x more (perf shows ext4_create spending its time
+# there) — a toll on whichever tool runs next, proportional to the number
+# of files it creates.
 aside() {
 	mkdir -p old
 	for x in "$@"; do
@@ -101,7 +105,8 @@ declare -A COLD INCR PEAK VS_SLOTH
 SLOTH_NOTES=()
 for N in "${NS[@]}"; do
 	D=$WORK/n$N
-	rm -rf "$D"
+	# a kept $BENCH_DIR's tree of an earlier bench: set aside, not deleted
+	[ ! -e "$D" ] || { mkdir -p "$WORK/trash" && mv "$D" "$WORK/trash/n$N.$RANDOM$RANDOM"; }
 	echo "N=$N: generating into $D"
 	"$WORK/gen" -n "$N" -o "$D"
 	cd "$D"
@@ -161,8 +166,6 @@ for N in "${NS[@]}"; do
 	FIT+=("$N $nocache")
 	COLD[$N]=$cold INCR[$N]=$incr VS_SLOTH[$N]=$vs_sloth
 	PEAK[$N]=$(printf '%s\n' "$cold_rss" "$nocache_rss" "$check_rss" "$checknc_rss" "$incr_rss" | sort -n | tail -1)
-	rm -rf "$D/old"
-	[ -n "$KEEP" ] || rm -rf "$D"
 	sync
 done
 
@@ -216,3 +219,9 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	fi
 } >"$RESULTS"
 echo "wrote $RESULTS"
+# only now, with every timing taken, the trees go
+for N in "${NS[@]}"; do
+	rm -rf "$WORK/n$N/old"
+	[ -n "$KEEP" ] || rm -rf "$WORK/n$N"
+done
+rm -rf "$WORK/trash"
