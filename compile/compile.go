@@ -2,7 +2,8 @@
 //
 // It loads one CUE package per module directory, unifies it with the
 // embedded schema, decodes it, expands `standard:`, runs every semantic
-// check and builds the IR. All problems of a module are collected, sorted
+// check and builds the IR. A module of plain data skips CUE's evaluation:
+// its syntax is decoded along a plan of the schema (see fast.go). All problems of a module are collected, sorted
 // by position and returned together; a module with errors yields no IR.
 package compile
 
@@ -11,6 +12,9 @@ import (
 	"sort"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/tinysystems/obsc/compile/ir"
 )
@@ -42,11 +46,75 @@ func firstFile(dir string) ir.Pos {
 }
 
 func (c *Compiler) module(dir string) (*ir.Module, Errors) {
-	user, unified, errs := c.load(dir)
+	inst, plain, errs := c.instance(dir)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if plain {
+		if m := c.fast(dir, inst); m != nil {
+			if SelfCheck {
+				if errs := c.checkFast(dir, inst, m); len(errs) > 0 {
+					return nil, errs
+				}
+			}
+			return m, nil
+		}
+	}
+	return c.slow(dir, inst)
+}
+
+// slow evaluates the instance with CUE, unified with #Module, and builds
+// the IR from the unified value.
+func (c *Compiler) slow(dir string, inst *build.Instance) (*ir.Module, Errors) {
+	user, unified, errs := c.evaluate(inst)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return c.check(dir, user, unified)
+}
+
+// fast builds the IR of a plain-data module from its syntax (see
+// decodeSyntax), or returns nil for the slow path to take over: it also
+// declines a module the checks find errors in, so that every error is
+// reported the one way.
+func (c *Compiler) fast(dir string, inst *build.Instance) *ir.Module {
+	var top []*ast.Field
+	for _, f := range inst.Files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.Package, *ast.CommentGroup:
+			case *ast.Field:
+				top = append(top, d)
+			default:
+				return nil
+			}
+		}
+	}
+	var s spec
+	if !c.decodeSyntax(top, &s) {
+		return nil
+	}
+	src := &source{dir: dir, top: top, fast: true}
+	b := &builder{src: src, spec: &s, templates: c.templates}
+	m := b.build()
+	m.Dir = dir
+	if len(b.errs) > 0 || src.ambiguous {
+		return nil
+	}
+	return m
+}
+
+// checkFast compiles the module again the slow way and reports an
+// internal error unless both ways agree.
+func (c *Compiler) checkFast(dir string, inst *build.Instance, m *ir.Module) Errors {
+	slow, errs := c.slow(dir, inst)
+	if len(errs) > 0 {
+		return Errors{Errorf(m.Pos, "", "internal error: the fast path compiled the module, CUE reports: %v", errs[0])}
+	}
+	if d := cmp.Diff(slow, m); d != "" {
+		return Errors{Errorf(m.Pos, "", "internal error: the fast path's IR differs from CUE's (-cue +fast):\n%s", d)}
+	}
+	return nil
 }
 
 // check decodes the unified value, runs every check and builds the IR.

@@ -129,6 +129,9 @@ type Compiler struct {
 	// moduleFree holds the directories known to have no cue.mod in them
 	// or above them (see inModule): modules share their parents.
 	moduleFree map[string]bool
+	// planValues holds the schema values of the fast path's planCUE
+	// parts, looked up in this Compiler's context.
+	planValues map[*plan]cue.Value
 }
 
 // NewCompiler returns a Compiler with the embedded schema compiled once.
@@ -144,21 +147,30 @@ func NewCompiler() (*Compiler, error) {
 // load reads the CUE package in dir and unifies it with #Module. It
 // returns the user's own value (for positions) and the unified one.
 func (c *Compiler) load(dir string) (user, unified cue.Value, errs Errors) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return user, unified, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
-	}
-	files, errs := checkFiles(abs)
+	inst, _, errs := c.instance(dir)
 	if len(errs) > 0 {
 		return user, unified, errs
 	}
-	inst := c.plainInstance(abs, files)
-	if inst == nil {
-		if inst, errs = loadInstance(abs); len(errs) > 0 {
-			return user, unified, errs
-		}
-	}
 	return c.evaluate(inst)
+}
+
+// instance reads and parses the CUE package in dir. plain reports that
+// plainInstance built it: the module's files are all its source, with no
+// import and no attribute, parsed by obsc.
+func (c *Compiler) instance(dir string) (inst *build.Instance, plain bool, errs Errors) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, false, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
+	}
+	files, errs := checkFiles(abs)
+	if len(errs) > 0 {
+		return nil, false, errs
+	}
+	if inst := c.plainInstance(abs, files); inst != nil {
+		return inst, true, nil
+	}
+	inst, errs = loadInstance(abs)
+	return inst, false, errs
 }
 
 // loadInstance loads the CUE package in dir with cue/load.

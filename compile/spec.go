@@ -157,20 +157,37 @@ type source struct {
 	user    cue.Value
 	unified cue.Value
 	dir     string
+	// top, on the fast path (see decodeSyntax), is the module's top-level
+	// fields: positions come from the syntax, as CUE would report them.
+	top  []*ast.Field
+	fast bool
+	// ambiguous: a position was asked of a field written more than once.
+	ambiguous bool
 }
 
 // pos returns the position of the value at path (strings are field names,
 // ints list indexes) as the user wrote it. For a field the user left to
 // its default, it returns the position of the nearest ancestor they wrote.
-func (s *source) pos(path ...any) ir.Pos { return s.lookup(valuePos, path) }
+func (s *source) pos(path ...any) ir.Pos { return s.lookup(false, path) }
 
 // keyPos is the position of the field name at path, for errors about a
 // key (a Kubernetes label key) rather than its value.
-func (s *source) keyPos(path ...any) ir.Pos {
-	return s.lookup(func(v cue.Value) ir.Pos { return toPos(v.Pos()) }, path)
-}
+func (s *source) keyPos(path ...any) ir.Pos { return s.lookup(true, path) }
 
-func (s *source) lookup(at func(cue.Value) ir.Pos, path []any) ir.Pos {
+func (s *source) lookup(key bool, path []any) ir.Pos {
+	if s.fast {
+		for n := len(path); n > 0; n-- {
+			p, ambiguous := syntaxPos(s.top, path[:n], key)
+			if ambiguous {
+				s.ambiguous = true
+				return ir.Pos{File: s.dir}
+			}
+			if p.IsValid() {
+				return p
+			}
+		}
+		return ir.Pos{File: s.dir}
+	}
 	sels := make([]cue.Selector, len(path))
 	for i, p := range path {
 		switch p := p.(type) {
@@ -185,11 +202,82 @@ func (s *source) lookup(at func(cue.Value) ir.Pos, path []any) ir.Pos {
 		if !v.Exists() {
 			continue
 		}
-		if p := at(v); p.IsValid() {
+		p := toPos(v.Pos())
+		if !key {
+			p = valuePos(v)
+		}
+		if p.IsValid() {
 			return p
 		}
 	}
 	return ir.Pos{File: s.dir}
+}
+
+// syntaxPos is lookup's answer from the syntax of a plain-data module:
+// valuePos of the field or element at path, or the position of its name
+// for a key; the zero Pos if nothing is written there. A field written
+// more than once (merged by the fast path, see mergeFields) has no one
+// position: for it syntaxPos reports ambiguous, and the fast path leaves
+// the module to CUE.
+func syntaxPos(top []*ast.Field, path []any, key bool) (pos ir.Pos, ambiguous bool) {
+	var field *ast.Field
+	var cur ast.Expr
+	cands := top
+	for i, sel := range path {
+		switch sel := sel.(type) {
+		case string:
+			if i > 0 && field != nil {
+				var ok bool
+				if cands, ok = structFieldsOf(cur); !ok {
+					return ir.Pos{}, false
+				}
+			}
+			var found []*ast.Field
+			for _, f := range cands {
+				if name, ok := fieldName(f); ok && name == sel {
+					found = append(found, f)
+				}
+			}
+			switch {
+			case len(found) == 0:
+				return ir.Pos{}, false
+			case len(found) == 1:
+				field, cur = found[0], found[0].Value
+			case i == len(path)-1:
+				return ir.Pos{}, true
+			default:
+				cands = nil
+				for _, f := range found {
+					fs, ok := structFieldsOf(f.Value)
+					if !ok {
+						return ir.Pos{}, true
+					}
+					cands = append(cands, fs...)
+				}
+				field, cur = nil, nil
+			}
+		case int:
+			l, ok := cur.(*ast.ListLit)
+			if !ok || sel < 0 || sel >= len(l.Elts) {
+				return ir.Pos{}, false
+			}
+			field, cur = nil, l.Elts[sel]
+		default:
+			return ir.Pos{}, false
+		}
+	}
+	if field == nil {
+		if cur == nil {
+			return ir.Pos{}, true
+		}
+		return toPos(cur.Pos()), false
+	}
+	if _, isStruct := field.Value.(*ast.StructLit); !key && !isStruct {
+		if p := toPos(field.Value.Pos()); p.IsValid() {
+			return p, false
+		}
+	}
+	return toPos(field.Pos()), false
 }
 
 // valuePos is where the value itself starts: for a field written as

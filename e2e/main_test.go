@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -11,5 +12,6 @@ import (
 // through the real parsers.
 func TestMain(m *testing.M) {
 	targets.SelfCheck = true
+	compile.SelfCheck = true
 	os.Exit(m.Run())
 }

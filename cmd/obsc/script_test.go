@@ -10,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -21,6 +22,7 @@ var update = flag.Bool("update", false, "rewrite golden files and testscript exp
 func TestMain(m *testing.M) {
 	os.Setenv("OBSC_SELFCHECK", "1")
 	targets.SelfCheck = true
+	compile.SelfCheck = true
 	testscript.Main(m, map[string]func(){
 		"obsc": func() { os.Exit(Main()) },
 	})
