@@ -261,19 +261,19 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	var claimed sync.Map
 	var rendered renderErrors
 	type written struct {
-		i  int
-		m  *ir.Module
-		fs targets.FileSet
+		i    int
+		m    *ir.Module
+		fs   targets.FileSet
+		sums map[string]targets.Digest
 	}
 	writes := make(chan written, 2*runtime.GOMAXPROCS(0))
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
 		for w := range writes {
-			sums := w.fs.Sums() // once, for the output and the cache entry
-			err := out.AddSummed(w.fs, sums)
+			err := out.AddSummed(w.fs, w.sums)
 			if err == nil && bc != nil && cacheable[w.i] {
-				bc.store(keys[w.i], dirs[w.i], w.m, sums)
+				bc.store(keys[w.i], dirs[w.i], w.m, w.sums)
 			}
 			rendered.add(w.m.Name, err)
 		}
@@ -287,7 +287,9 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 			rendered.add(m.Name, err)
 			return
 		}
-		writes <- written{i: i, m: m, fs: fs}
+		// Hashed here, on the workers, once for the output and the cache
+		// entry: the writer's thread is the one that cannot be shared.
+		writes <- written{i: i, m: m, fs: fs, sums: fs.Sums()}
 	})
 	close(writes)
 	<-writerDone
