@@ -82,15 +82,46 @@ aside() {
 	done
 }
 
-# median REPS SETUP NAME CMD...: REPS times, runs SETUP (untimed), syncs,
-# then measures CMD; $WALL is the median wall time, $RSS the largest RSS.
+# settle [PATH...]: run before every timed command. It writes back what
+# earlier commands wrote (sync) and, where it may (root, or sudo without a
+# password), drops the kernel's clean caches, then reads the inputs (and
+# PATH...) back in, so that every command starts from the same state: its
+# inputs warm, memory free. Without the drop, the trees of earlier runs
+# fill the page cache (24 GiB fill up during N = 10,000), and a command
+# run later pays for reclaiming it page by page (measured here: 16 s
+# against 24 s for the same build); and this machine's ext4, which has no
+# journal, skips every inode freed in the last minutes, one by one, when
+# it allocates one (recently_deleted(), which only looks at inode tables
+# still in the cache), so a command run right after a deletion creates
+# each file at up to 10x the cost. DROPPED says whether caches could be
+# dropped, for RESULTS.md.
+DROP=()
+if [ "$(id -u)" = 0 ]; then
+	DROP=(sh -c 'echo 3 >/proc/sys/vm/drop_caches')
+elif sudo -n true 2>/dev/null; then
+	DROP=(sudo -n sh -c 'echo 3 >/proc/sys/vm/drop_caches')
+fi
+DROPPED=no
+[ ${#DROP[@]} -eq 0 ] || ! "${DROP[@]}" 2>/dev/null || DROPPED=yes
+settle() {
+	sync
+	if [ "$DROPPED" = yes ]; then
+		"${DROP[@]}"
+		cat "$OBSC" "$SLOTH" "$CUE" >/dev/null
+		find modules sloth "$@" -type f -exec cat {} + >/dev/null 2>&1 || true
+	fi
+}
+
+# median REPS SETUP NAME CMD...: REPS times, runs SETUP (untimed),
+# settles, then measures CMD; $WALL is the median wall time, $RSS the
+# largest RSS.
 median() {
 	local reps=$1 setup=$2 name=$3
 	shift 3
 	local walls=() rss=0
 	for _ in $(seq "$reps"); do
 		eval "$setup"
-		sync
+		settle
 		measure "$name" "$@"
 		walls+=("$WALL")
 		[ "$RSS" -le "$rss" ] || rss=$RSS
@@ -119,18 +150,18 @@ for N in "${NS[@]}"; do
 	cold=$WALL cold_rss=$RSS
 	median "$reps" 'aside out-nocache' "build cold, no cache" "$OBSC" build --cache off -o out-nocache modules/...
 	nocache=$WALL nocache_rss=$RSS
-	sync
+	settle out cache
 	measure "check, warm cache" "$OBSC" build --check --cache "$D/cache" -o out modules/...
 	check=$WALL check_rss=$RSS
-	sync
+	settle out
 	measure "check, no cache" "$OBSC" build --check --cache off -o out modules/...
 	checknc=$WALL checknc_rss=$RSS
 	"$WORK/gen" -n "$N" -o "$D" -edit 0
-	sync
+	settle out cache
 	measure "build after 1 edit" "$OBSC" build --cache "$D/cache" -o out modules/...
 	incr=$WALL incr_rss=$RSS
 	"$WORK/gen" -n "$N" -o "$D" -edit 0 -revert
-	sync
+	settle out cache
 	measure "build, nothing changed" "$OBSC" build --cache "$D/cache" -o out modules/...
 	noop=$WALL
 	# sloth keeps every spec and every output file open until it is done:
@@ -185,7 +216,7 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	echo
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $($GO version | cut -d' ' -f3), load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
-	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue at N ≤ 1000, one run otherwise; each timed command starts after a \`sync\`. Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), ratio = obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
+	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue at N ≤ 1000, one run otherwise; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), ratio = obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
 	echo
 	echo "| N | build cold | build, no cache | check, warm cache | check, no cache | build after 1 edit | no-op build | modules/s (cold) | peak RSS MiB (cold / no cache / check no cache) | output | sloth generate (obsc ÷ sloth) | cue export (obsc ÷ cue) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
