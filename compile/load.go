@@ -21,6 +21,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/pathx"
 	"github.com/tinysystems/obsc/schema"
 )
 
@@ -132,6 +133,7 @@ type Compiler struct {
 	// planValues holds the schema values of the fast path's planCUE
 	// parts, looked up in this Compiler's context.
 	planValues map[*plan]cue.Value
+	abs        pathx.Abs // the working directory when the Compiler was made
 }
 
 // NewCompiler returns a Compiler with the embedded schema compiled once.
@@ -141,7 +143,7 @@ func NewCompiler() (*Compiler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Compiler{ctx: ctx, schema: def, templates: map[string]error{}, moduleFree: map[string]bool{}}, nil
+	return &Compiler{ctx: ctx, schema: def, templates: map[string]error{}, moduleFree: map[string]bool{}, abs: pathx.NewAbs()}, nil
 }
 
 // load reads the CUE package in dir and unifies it with #Module. It
@@ -158,7 +160,7 @@ func (c *Compiler) load(dir string) (user, unified cue.Value, errs Errors) {
 // plainInstance built it: the module's files are all its source, with no
 // import and no attribute, parsed by obsc.
 func (c *Compiler) instance(dir string) (inst *build.Instance, plain bool, errs Errors) {
-	abs, err := filepath.Abs(dir)
+	abs, err := c.abs.Of(dir)
 	if err != nil {
 		return nil, false, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/cache"
 	"github.com/tinysystems/obsc/internal/par"
+	"github.com/tinysystems/obsc/internal/pathx"
 	"github.com/tinysystems/obsc/targets"
 	"github.com/tinysystems/obsc/targets/grafana"
 	"github.com/tinysystems/obsc/targets/k8s"
@@ -173,6 +174,7 @@ type buildCache struct {
 	out        string
 	state      *targets.State // nil when there is none
 	prev, next *cache.Entries
+	abs        pathx.Abs
 }
 
 // openBuildCache is openCache (dir as --cache names it) readied for a
@@ -188,6 +190,7 @@ func (c *cli) openBuildCache(dir, out string) *buildCache {
 		state: targets.LoadState(cc.StateFile(out)),
 		prev:  cc.LoadEntries(out),
 		next:  cache.NewEntries(),
+		abs:   pathx.NewAbs(),
 	}
 }
 
@@ -235,7 +238,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 			if !ok || !inTree(e, tree) {
 				return
 			}
-			abs, err := filepath.Abs(dirs[i])
+			abs, err := bc.abs.Of(dirs[i])
 			if err != nil {
 				return
 			}
@@ -261,10 +264,11 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	var claimed sync.Map
 	var rendered renderErrors
 	type written struct {
-		i    int
-		m    *ir.Module
-		fs   targets.FileSet
-		sums map[string]targets.Digest
+		i      int
+		m      *ir.Module
+		fs     targets.FileSet
+		sums   map[string]targets.Digest
+		record bool // in the cache, its files unchanged since keyed
 	}
 	writes := make(chan written, 2*runtime.GOMAXPROCS(0))
 	writerDone := make(chan struct{})
@@ -272,7 +276,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		defer close(writerDone)
 		for w := range writes {
 			err := out.AddSummed(w.fs, w.sums)
-			if err == nil && bc != nil && cacheable[w.i] {
+			if err == nil && w.record {
 				bc.store(keys[w.i], dirs[w.i], w.m, w.sums)
 			}
 			rendered.add(w.m.Name, err)
@@ -288,8 +292,10 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 			return
 		}
 		// Hashed here, on the workers, once for the output and the cache
-		// entry: the writer's thread is the one that cannot be shared.
-		writes <- written{i: i, m: m, fs: fs, sums: fs.Sums()}
+		// entry, and the module's files keyed again here too: the
+		// writer's thread is the one that cannot be shared.
+		record := bc != nil && cacheable[i] && bc.unchanged(keys[i], dirs[i])
+		writes <- written{i: i, m: m, fs: fs, sums: fs.Sums(), record: record}
 	})
 	close(writes)
 	<-writerDone
@@ -335,17 +341,21 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 // the module files and compile's.
 var afterKeys func()
 
+// unchanged reports whether dir's files, read again after compiling,
+// still have k, the key they had before: if they changed in between,
+// compile may have read either version, and an entry keyed by the old one
+// but holding output of the new one would be taken as up to date once the
+// change is undone, so store must not record it.
+func (bc *buildCache) unchanged(k cache.Key, dir string) bool {
+	now, ok := bc.cc.Key(dir)
+	return ok && now == k
+}
+
 // store records in the entries this build leaves what m, built from dir,
 // rendered to: the digests of its files, under k, the key of dir's files
-// as read before compiling. It reads them again and records nothing if
-// they changed in between: compile may have read either version, and an
-// entry keyed by the old one but holding output of the new one would be
-// taken as up to date once the change is undone.
+// as read before compiling (and after: see unchanged).
 func (bc *buildCache) store(k cache.Key, dir string, m *ir.Module, sums map[string]cache.Digest) {
-	if now, ok := bc.cc.Key(dir); !ok || now != k {
-		return
-	}
-	abs, err := filepath.Abs(dir)
+	abs, err := bc.abs.Of(dir)
 	if err != nil {
 		return
 	}

@@ -41,6 +41,7 @@ import (
 	"sync"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/pathx"
 	"github.com/tinysystems/obsc/internal/sealed"
 	"github.com/tinysystems/obsc/schema"
 	"github.com/tinysystems/obsc/targets"
@@ -67,6 +68,7 @@ type Entry struct {
 type Cache struct {
 	dir  string
 	salt []byte // what every key shares: format, obsc binary, schema
+	abs  pathx.Abs
 
 	mu    sync.Mutex
 	roots map[string]string // directory -> CUE module root above it ("" for none)
@@ -100,7 +102,7 @@ func open(dir string, binary []byte) (*Cache, error) {
 	h.Write(binary)
 	fmt.Fprintf(h, "\x00%d\x00", len(schema.Source))
 	h.Write(schema.Source)
-	return &Cache{dir: dir, salt: h.Sum(nil), roots: map[string]string{}}, nil
+	return &Cache{dir: dir, salt: h.Sum(nil), roots: map[string]string{}, abs: pathx.NewAbs()}, nil
 }
 
 // binaryID identifies the running obsc: its Go build ID, which the go
@@ -181,7 +183,7 @@ func elfBuildID(f *os.File) []byte {
 // (a cue.mod directory above it) and imports packages, whose files the
 // key would not cover.
 func (c *Cache) Key(dir string) (k Key, ok bool) {
-	abs, err := filepath.Abs(dir)
+	abs, err := c.abs.Of(dir)
 	if err != nil {
 		return k, false
 	}
