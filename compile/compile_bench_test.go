@@ -68,6 +68,27 @@ func BenchmarkDecodeAndCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkFastPath is what replaces BenchmarkLoad and
+// BenchmarkDecodeAndCheck for a module of plain data: decode its syntax
+// along the plan of #Module, expand standard, run every check, build the
+// IR (the files are read and parsed once, outside the loop).
+func BenchmarkFastPath(b *testing.B) {
+	dir := benchDir(b, 1)
+	c, err := NewCompiler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	inst, plain, errs := c.instance(dir)
+	if len(errs) > 0 || !plain {
+		b.Fatal(plain, errs)
+	}
+	for b.Loop() {
+		if c.fast(dir, inst) == nil {
+			b.Fatal("the fast path declined the module")
+		}
+	}
+}
+
 // BenchmarkModule is one module end to end through compile.
 func BenchmarkModule(b *testing.B) {
 	dir := benchDir(b, 1)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/tinysystems/obsc/bench/corpus"
 )
 
 // fastSLO is an SLO with an alerting section to vary.
@@ -153,5 +155,32 @@ func TestFastPlan(t *testing.T) {
 	walk(root)
 	if d := cmp.Diff([]string{"kubernetes.dashboardLabels"}, cuePaths); d != "" {
 		t.Errorf("parts left to CUE (-want +got):\n%s", d)
+	}
+}
+
+// TestFastPathBenchCorpus: the modules make bench generates take the fast
+// path, and build the IR CUE's way builds.
+func TestFastPathBenchCorpus(t *testing.T) {
+	root := t.TempDir()
+	c, err := NewCompiler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		if err := corpus.Write(root, i, false); err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(root, "modules", corpus.Name(i))
+		inst, plain, errs := c.instance(dir)
+		if len(errs) > 0 || !plain {
+			t.Fatalf("%s: plain=%v, %v", dir, plain, errs)
+		}
+		fast := c.fast(dir, inst)
+		if fast == nil {
+			t.Fatalf("%s: the fast path declined the module", corpus.Name(i))
+		}
+		if errs := c.checkFast(dir, inst, fast); len(errs) > 0 {
+			t.Fatalf("%s: %v", corpus.Name(i), errs)
+		}
 	}
 }
