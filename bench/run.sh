@@ -32,6 +32,18 @@ if [ ! -x /usr/bin/time ]; then
 	$SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
 fi
 
+# Every tree stays until the end (see aside): N = 10,000 alone keeps about
+# 6 GB, and a filesystem nearly full makes every write slower.
+need_gb=2
+for N in "${NS[@]}"; do need_gb=$((need_gb + N * 7 / 10000 + 1)); done
+where=${BENCH_DIR:-${TMPDIR:-/tmp}}
+[ -e "$where" ] || where=$(dirname "$where")
+avail_gb=$(df -Pk "$where" 2>/dev/null | awk 'NR==2 {print int($4/1048576)}')
+if [ -n "$avail_gb" ] && [ "$avail_gb" -lt "$need_gb" ]; then
+	echo "bench: only ${avail_gb} GB free where the trees go, about ${need_gb} GB needed" >&2
+	exit 1
+fi
+
 KEEP=${BENCH_DIR:+1}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/obsc-bench.XXXXXX)}
 mkdir -p "$WORK"

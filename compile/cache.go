@@ -24,11 +24,12 @@ type Known struct {
 const compilerReuse = 16
 
 // AllCached is All for a build that already has some of the modules:
-// known[i], when not nil, stands for dirs[i] compiled earlier. Those are
-// not compiled again but take part in the checks across modules exactly
-// as if they had been, so the errors are the ones All reports. Modules
-// holds only the modules compiled now; KnownDirs the indexes of dirs that
-// were not (both only when there are no errors).
+// lookup, when not nil, is asked for each directory, on a worker, before
+// it is compiled; a Known it returns stands for dirs[i] compiled earlier.
+// Those are not compiled again but take part in the checks across modules
+// exactly as if they had been, so the errors are the ones All reports.
+// Modules holds only the modules compiled now; KnownDirs the indexes of
+// dirs that were not (both only when there are no errors).
 //
 // each, when not nil, gets every module as soon as it compiles without
 // errors, on the worker that compiled it (so each is called
@@ -37,18 +38,11 @@ const compilerReuse = 16
 // Errors turns out not empty. The modules of Result are then stand-ins
 // holding only Name, Pos and Dir, so that a build of thousands of modules
 // does not hold every module's IR at once.
-func AllCached(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*Result, error) {
+func AllCached(dirs []string, lookup func(i int) *Known, each func(i int, m *ir.Module)) (*Result, error) {
 	mods := make([]*ir.Module, len(dirs))
 	errs := make([]Errors, len(dirs))
-	var todo []int
-	for i := range dirs {
-		if i < len(known) && known[i] != nil {
-			mods[i] = &ir.Module{Name: known[i].Name, Pos: known[i].Pos, Dir: dirs[i]}
-			continue
-		}
-		todo = append(todo, i)
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	known := make([]bool, len(dirs))
+	workers := min(runtime.GOMAXPROCS(0), len(dirs))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	var initErr error
@@ -64,6 +58,13 @@ func AllCached(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*
 			var c *Compiler
 			n := 0
 			for i := range jobs {
+				if lookup != nil {
+					if k := lookup(i); k != nil {
+						mods[i] = &ir.Module{Name: k.Name, Pos: k.Pos, Dir: dirs[i]}
+						known[i] = true
+						continue
+					}
+				}
 				if c == nil || n == compilerReuse {
 					var err error
 					if c, err = NewCompiler(); err != nil {
@@ -83,7 +84,7 @@ func AllCached(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*
 			}
 		}()
 	}
-	for _, i := range todo {
+	for i := range dirs {
 		jobs <- i
 	}
 	close(jobs)
@@ -105,7 +106,7 @@ func AllCached(dirs []string, known []*Known, each func(i int, m *ir.Module)) (*
 			continue
 		}
 		byName[m.Name] = m
-		if i < len(known) && known[i] != nil {
+		if known[i] {
 			res.KnownDirs = append(res.KnownDirs, i)
 			continue
 		}

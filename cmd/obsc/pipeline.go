@@ -225,32 +225,35 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	keys := make([]cache.Key, len(dirs))
 	cacheable := make([]bool, len(dirs))
 	entries := make([]*cache.Entry, len(dirs))
-	known := make([]*compile.Known, len(dirs))
+	// lookup runs on compile's workers, right before a module would be
+	// compiled: it keys the module's files and, when the cache has an
+	// entry for the key whose files are all in tree as recorded, the
+	// module is taken as compiled (see AllCached), its files kept.
+	var lookup func(i int) *compile.Known
 	if bc != nil {
-		// Reading module files and cache entries blocks on the
-		// filesystem more than it computes: more workers than cores.
-		par.Do(len(dirs), 4*runtime.GOMAXPROCS(0), func(i int) {
+		lookup = func(i int) *compile.Known {
 			keys[i], cacheable[i] = bc.cc.Key(dirs[i])
+			if afterKeys != nil {
+				afterKeys(i)
+			}
 			if !cacheable[i] {
-				return
+				return nil
 			}
 			e, ok := bc.prev.Get(keys[i])
 			if !ok || !inTree(e, tree) {
-				return
+				return nil
 			}
 			abs, err := bc.abs.Of(dirs[i])
 			if err != nil {
-				return
+				return nil
 			}
 			pos := e.Pos
 			pos.File = filepath.Join(abs, filepath.FromSlash(pos.File))
-			entries[i], known[i] = e, &compile.Known{Name: e.Name, Pos: pos}
-		})
+			entries[i] = e
+			return &compile.Known{Name: e.Name, Pos: pos}
+		}
 	}
 	timing.stage("cache")
-	if afterKeys != nil {
-		afterKeys()
-	}
 	// Each module is rendered as soon as it compiles, on the worker that
 	// compiled it, while other modules still compile, and its files go to
 	// one writer goroutine, which hands them to out and records them in
@@ -282,7 +285,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 			rendered.add(w.m.Name, err)
 		}
 	}()
-	res, err := compile.AllCached(dirs, known, func(i int, m *ir.Module) {
+	res, err := compile.AllCached(dirs, lookup, func(i int, m *ir.Module) {
 		if _, dup := claimed.LoadOrStore(m.Name, true); dup {
 			return // compile reports the duplicate name
 		}
@@ -337,9 +340,9 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	return len(names), true
 }
 
-// afterKeys, when set (by tests), runs between the cache keys' reading of
-// the module files and compile's.
-var afterKeys func()
+// afterKeys, when set (by tests), runs between the cache key's reading of
+// the files of dirs[i] and compile's.
+var afterKeys func(i int)
 
 // unchanged reports whether dir's files, read again after compiling,
 // still have k, the key they had before: if they changed in between,
