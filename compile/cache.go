@@ -25,7 +25,9 @@ const compilerReuse = 16
 
 // AllCached is All for a build that already has some of the modules:
 // lookup, when not nil, is asked for each directory, on a worker, before
-// it is compiled; a Known it returns stands for dirs[i] compiled earlier.
+// it is compiled; a Known it returns stands for dirs[i] compiled earlier,
+// and files, when not nil, are the directory's .cue files as the caller
+// read them, which the module is then compiled from (ModuleFiles).
 // Those are not compiled again but take part in the checks across modules
 // exactly as if they had been, so the errors are the ones All reports.
 // Modules holds only the modules compiled now; KnownDirs the indexes of
@@ -38,7 +40,7 @@ const compilerReuse = 16
 // Errors turns out not empty. The modules of Result are then stand-ins
 // holding only Name, Pos and Dir, so that a build of thousands of modules
 // does not hold every module's IR at once.
-func AllCached(dirs []string, lookup func(i int) *Known, each func(i int, m *ir.Module)) (*Result, error) {
+func AllCached(dirs []string, lookup func(i int) (k *Known, files []SourceFile), each func(i int, m *ir.Module)) (*Result, error) {
 	mods := make([]*ir.Module, len(dirs))
 	errs := make([]Errors, len(dirs))
 	known := make([]bool, len(dirs))
@@ -58,8 +60,10 @@ func AllCached(dirs []string, lookup func(i int) *Known, each func(i int, m *ir.
 			var c *Compiler
 			n := 0
 			for i := range jobs {
+				var files []SourceFile
 				if lookup != nil {
-					if k := lookup(i); k != nil {
+					var k *Known
+					if k, files = lookup(i); k != nil {
 						mods[i] = &ir.Module{Name: k.Name, Pos: k.Pos, Dir: dirs[i]}
 						known[i] = true
 						continue
@@ -76,7 +80,7 @@ func AllCached(dirs []string, lookup func(i int) *Known, each func(i int, m *ir.
 					n = 0
 				}
 				n++
-				mods[i], errs[i] = c.Module(dirs[i])
+				mods[i], errs[i] = c.ModuleFiles(dirs[i], files)
 				if each != nil && mods[i] != nil {
 					each(i, mods[i])
 					mods[i] = &ir.Module{Name: mods[i].Name, Pos: mods[i].Pos, Dir: mods[i].Dir}

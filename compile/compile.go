@@ -21,8 +21,13 @@ import (
 
 // Module compiles the module in dir. Every error it returns has a
 // position: one CUE gives none for is blamed on the module's first file.
-func (c *Compiler) Module(dir string) (*ir.Module, Errors) {
-	m, errs := c.module(dir)
+func (c *Compiler) Module(dir string) (*ir.Module, Errors) { return c.ModuleFiles(dir, nil) }
+
+// ModuleFiles is Module with the .cue files of dir as the caller read
+// them (nil: read them): a build cache that keyed a module by its files
+// has it compiled from those very bytes.
+func (c *Compiler) ModuleFiles(dir string, files []SourceFile) (*ir.Module, Errors) {
+	m, errs := c.module(dir, files)
 	for _, e := range errs {
 		if !e.Pos.IsValid() {
 			e.Pos = firstFile(dir)
@@ -45,8 +50,8 @@ func firstFile(dir string) ir.Pos {
 	return ir.Pos{File: files[0], Line: 1, Col: 1}
 }
 
-func (c *Compiler) module(dir string) (*ir.Module, Errors) {
-	inst, plain, errs := c.instance(dir)
+func (c *Compiler) module(dir string, files []SourceFile) (*ir.Module, Errors) {
+	inst, plain, errs := c.instance(dir, files)
 	if len(errs) > 0 {
 		return nil, errs
 	}

@@ -78,7 +78,7 @@ func BenchmarkFastPath(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	inst, plain, errs := c.instance(dir)
+	inst, plain, errs := c.instance(dir, nil)
 	if len(errs) > 0 || !plain {
 		b.Fatal(plain, errs)
 	}

@@ -84,7 +84,7 @@ kubernetes: dashboardLabels: {grafana_dashboard: "1", team: "x"}
 					t.Fatal(err)
 				}
 			}
-			inst, plain, errs := c.instance(dir)
+			inst, plain, errs := c.instance(dir, nil)
 			if len(errs) > 0 || !plain {
 				t.Fatalf("instance: plain=%v, %v", plain, errs)
 			}
@@ -118,7 +118,7 @@ func TestFastPathExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dir := range dirs {
-		inst, plain, errs := c.instance(dir)
+		inst, plain, errs := c.instance(dir, nil)
 		if len(errs) > 0 || !plain {
 			t.Fatalf("%s: plain=%v, %v", dir, plain, errs)
 		}
@@ -171,7 +171,7 @@ func TestFastPathBenchCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := filepath.Join(root, "modules", corpus.Name(i))
-		inst, plain, errs := c.instance(dir)
+		inst, plain, errs := c.instance(dir, nil)
 		if len(errs) > 0 || !plain {
 			t.Fatalf("%s: plain=%v, %v", dir, plain, errs)
 		}

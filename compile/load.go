@@ -149,22 +149,24 @@ func NewCompiler() (*Compiler, error) {
 // load reads the CUE package in dir and unifies it with #Module. It
 // returns the user's own value (for positions) and the unified one.
 func (c *Compiler) load(dir string) (user, unified cue.Value, errs Errors) {
-	inst, _, errs := c.instance(dir)
+	inst, _, errs := c.instance(dir, nil)
 	if len(errs) > 0 {
 		return user, unified, errs
 	}
 	return c.evaluate(inst)
 }
 
-// instance reads and parses the CUE package in dir. plain reports that
-// plainInstance built it: the module's files are all its source, with no
-// import and no attribute, parsed by obsc.
-func (c *Compiler) instance(dir string) (inst *build.Instance, plain bool, errs Errors) {
+// instance reads and parses the CUE package in dir, or given, its .cue
+// files as the caller read them. plain reports that plainInstance built
+// it: the module's files are all its source, with no import and no
+// attribute, parsed by obsc. Given files that cue/load would have to read
+// again (a CUE module) are not used: cue/load reads them.
+func (c *Compiler) instance(dir string, given []SourceFile) (inst *build.Instance, plain bool, errs Errors) {
 	abs, err := c.abs.Of(dir)
 	if err != nil {
 		return nil, false, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
 	}
-	files, errs := checkFiles(abs)
+	files, errs := checkFiles(abs, given)
 	if len(errs) > 0 {
 		return nil, false, errs
 	}
@@ -208,42 +210,76 @@ type sourceFile struct {
 	regular bool // a regular file, not a symbolic link or device
 }
 
+// SourceFile is a .cue file of a module directory as a caller read it
+// (see AllCached): compiled as it is, not read again.
+type SourceFile struct {
+	Name    string // base name
+	Data    []byte
+	Regular bool // a regular file, not a symbolic link or device
+}
+
 // checkFiles refuses oversized and non-UTF-8 files before CUE reads them.
-// It returns the files it read.
-func checkFiles(dir string) ([]sourceFile, Errors) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
+// It returns the files it read, or given, the directory's .cue files as
+// the caller read them, checked the same way.
+func checkFiles(dir string, given []SourceFile) ([]sourceFile, Errors) {
+	type entry struct {
+		name    string
+		regular bool
+		size    int64
+		data    []byte // nil: read it
+		err     error
+	}
+	var entries []entry
+	if given != nil {
+		for _, f := range given {
+			entries = append(entries, entry{name: f.Name, regular: f.Regular, size: int64(len(f.Data)), data: f.Data})
+		}
+	} else {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, Errors{Errorf(ir.Pos{File: dir}, "", "%v", err)}
+		}
+		for _, e := range des {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+				continue
+			}
+			en := entry{name: e.Name(), regular: e.Type().IsRegular()}
+			if info, err := e.Info(); err != nil {
+				en.err = err
+			} else {
+				en.size = info.Size()
+			}
+			entries = append(entries, en)
+		}
 	}
 	var files []sourceFile
 	var errs Errors
 	var pkg, pkgFile string
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+		file := filepath.Join(dir, e.name)
+		if e.err != nil {
+			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "", "%v", e.err))
 			continue
 		}
-		file := filepath.Join(dir, e.Name())
-		info, err := e.Info()
-		if err != nil {
-			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "", "%v", err))
-			continue
-		}
-		if info.Size() > MaxFileSize {
+		if e.size > MaxFileSize {
 			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "split the module or move data out of it",
-				"file is %d bytes, over the %d-byte limit for a module file", info.Size(), MaxFileSize))
+				"file is %d bytes, over the %d-byte limit for a module file", e.size, MaxFileSize))
 			continue
 		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "", "%v", err))
-			continue
+		data := e.data
+		if data == nil {
+			var err error
+			if data, err = os.ReadFile(file); err != nil {
+				errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "", "%v", err))
+				continue
+			}
 		}
 		if line, col, ok := invalidUTF8(data); ok {
 			errs = append(errs, Errorf(ir.Pos{File: file, Line: line, Col: col}, "save the file as UTF-8",
 				"invalid UTF-8 byte %#02x", data[lineOffset(data, line)+col-1]))
 			continue
 		}
-		files = append(files, sourceFile{path: file, data: data, regular: e.Type().IsRegular()})
+		files = append(files, sourceFile{path: file, data: data, regular: e.regular})
 		// A file without a package clause, or of another package, makes
 		// the CUE loader fail without a position.
 		f, err := parser.ParseFile(file, data, parser.PackageClauseOnly)
@@ -255,7 +291,7 @@ func checkFiles(dir string) ([]sourceFile, Errors) {
 			errs = append(errs, Errorf(ir.Pos{File: file, Line: 1, Col: 1}, "start it with `package obs`",
 				"file has no package clause; every file of a module belongs to one CUE package"))
 		case pkg == "":
-			pkg, pkgFile = name, e.Name()
+			pkg, pkgFile = name, e.name
 		case name != pkg:
 			pos := ir.Pos{File: file, Line: 1, Col: 1}
 			for _, d := range f.Decls {

@@ -96,7 +96,7 @@ func TestPlainInstance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		files, errs := checkFiles(abs)
+		files, errs := checkFiles(abs, nil)
 		if len(errs) > 0 {
 			continue
 		}

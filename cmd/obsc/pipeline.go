@@ -224,33 +224,44 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	}
 	keys := make([]cache.Key, len(dirs))
 	cacheable := make([]bool, len(dirs))
+	// recheck[i]: compile reads the files of dirs[i] itself (a module in
+	// a CUE module), so they must be keyed again after (see unchanged).
+	recheck := make([]bool, len(dirs))
 	entries := make([]*cache.Entry, len(dirs))
 	// lookup runs on compile's workers, right before a module would be
 	// compiled: it keys the module's files and, when the cache has an
 	// entry for the key whose files are all in tree as recorded, the
 	// module is taken as compiled (see AllCached), its files kept.
-	var lookup func(i int) *compile.Known
+	// Otherwise the module is compiled from the very bytes it was keyed
+	// by, so its entry cannot record the output of other ones.
+	var lookup func(i int) (*compile.Known, []compile.SourceFile)
 	if bc != nil {
-		lookup = func(i int) *compile.Known {
-			keys[i], cacheable[i] = bc.cc.Key(dirs[i])
+		lookup = func(i int) (*compile.Known, []compile.SourceFile) {
+			var read []cache.File
+			keys[i], read, cacheable[i] = bc.cc.KeyFiles(dirs[i])
 			if afterKeys != nil {
 				afterKeys(i)
 			}
 			if !cacheable[i] {
-				return nil
+				return nil, nil
 			}
-			e, ok := bc.prev.Get(keys[i])
-			if !ok || !inTree(e, tree) {
-				return nil
+			if e, ok := bc.prev.Get(keys[i]); ok && inTree(e, tree) {
+				if abs, err := bc.abs.Of(dirs[i]); err == nil {
+					pos := e.Pos
+					pos.File = filepath.Join(abs, filepath.FromSlash(pos.File))
+					entries[i] = e
+					return &compile.Known{Name: e.Name, Pos: pos}, nil
+				}
 			}
-			abs, err := bc.abs.Of(dirs[i])
-			if err != nil {
-				return nil
+			if read == nil {
+				recheck[i] = true
+				return nil, nil
 			}
-			pos := e.Pos
-			pos.File = filepath.Join(abs, filepath.FromSlash(pos.File))
-			entries[i] = e
-			return &compile.Known{Name: e.Name, Pos: pos}
+			files := make([]compile.SourceFile, len(read))
+			for j, f := range read {
+				files[j] = compile.SourceFile{Name: f.Name, Data: f.Data, Regular: f.Regular}
+			}
+			return nil, files
 		}
 	}
 	timing.stage("cache")
@@ -297,7 +308,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		// Hashed here, on the workers, once for the output and the cache
 		// entry, and the module's files keyed again here too: the
 		// writer's thread is the one that cannot be shared.
-		record := bc != nil && cacheable[i] && bc.unchanged(keys[i], dirs[i])
+		record := bc != nil && cacheable[i] && (!recheck[i] || bc.unchanged(keys[i], dirs[i]))
 		writes <- written{i: i, m: m, fs: fs, sums: fs.Sums(), record: record}
 	})
 	close(writes)
@@ -345,10 +356,11 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 var afterKeys func(i int)
 
 // unchanged reports whether dir's files, read again after compiling,
-// still have k, the key they had before: if they changed in between,
-// compile may have read either version, and an entry keyed by the old one
-// but holding output of the new one would be taken as up to date once the
-// change is undone, so store must not record it.
+// still have k, the key they had before, for a module compile read the
+// files of itself: if they changed in between, compile may have read
+// either version, and an entry keyed by the old one but holding output of
+// the new one would be taken as up to date once the change is undone, so
+// store must not record it.
 func (bc *buildCache) unchanged(k cache.Key, dir string) bool {
 	now, ok := bc.cc.Key(dir)
 	return ok && now == k

@@ -183,9 +183,26 @@ func elfBuildID(f *os.File) []byte {
 // (a cue.mod directory above it) and imports packages, whose files the
 // key would not cover.
 func (c *Cache) Key(dir string) (k Key, ok bool) {
+	k, _, ok = c.KeyFiles(dir)
+	return k, ok
+}
+
+// File is a .cue file of a module directory as KeyFiles read it.
+type File struct {
+	Name    string // base name
+	Data    []byte
+	Regular bool // a regular file, not a symbolic link or device
+}
+
+// KeyFiles is Key, and the .cue files of dir it read for it, in the order
+// of their names: compiling those very bytes, rather than reading the
+// files again, is what makes the key true of the output (a file edited
+// in between cannot slip in). files is nil for a module in a CUE module,
+// whose key covers files of other directories too.
+func (c *Cache) KeyFiles(dir string) (k Key, files []File, ok bool) {
 	abs, err := c.abs.Of(dir)
 	if err != nil {
-		return k, false
+		return k, nil, false
 	}
 	h := sha256.New()
 	h.Write(c.salt)
@@ -208,7 +225,7 @@ func (c *Cache) Key(dir string) (k Key, ok bool) {
 	for n, d := range dirs {
 		entries, err := os.ReadDir(d)
 		if err != nil {
-			return k, false
+			return k, nil, false
 		}
 		fmt.Fprintf(h, "dir\x00%d\x00", n)
 		for _, e := range entries {
@@ -217,25 +234,31 @@ func (c *Cache) Key(dir string) (k Key, ok bool) {
 			}
 			data, err := os.ReadFile(filepath.Join(d, e.Name()))
 			if err != nil {
-				return k, false
+				return k, nil, false
 			}
 			if root != "" && bytes.Contains(data, []byte("import")) {
-				return k, false
+				return k, nil, false
 			}
 			fmt.Fprintf(h, "file\x00%s\x00%d\x00", e.Name(), len(data))
 			h.Write(data)
+			if root == "" {
+				files = append(files, File{Name: e.Name(), Data: data, Regular: e.Type().IsRegular()})
+			}
 		}
 	}
 	if root != "" {
 		data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return k, false
+			return k, nil, false
 		}
 		fmt.Fprintf(h, "cue.mod\x00%d\x00", len(data))
 		h.Write(data)
 	}
 	copy(k[:], h.Sum(nil))
-	return k, true
+	if root == "" && files == nil {
+		files = []File{} // read, and none there
+	}
+	return k, files, true
 }
 
 // moduleRoot returns the nearest directory at or above dir holding

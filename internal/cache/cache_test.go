@@ -131,6 +131,40 @@ func TestKey(t *testing.T) {
 	}
 }
 
+// TestKeyFiles: KeyFiles gives Key's key and the .cue files it hashed, in
+// name order, to be compiled as they are; inside a CUE module, whose key
+// covers files elsewhere too, no files.
+func TestKeyFiles(t *testing.T) {
+	c, _ := open(t.TempDir(), []byte("obsc 1"))
+	dir := moduleDir(t, "package obs\nmodule: name: \"a\"\n")
+	os.WriteFile(filepath.Join(dir, "b.cue"), []byte("package obs\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not CUE"), 0o644)
+	k, files, ok := c.KeyFiles(dir)
+	if k2, ok2 := c.Key(dir); !ok || !ok2 || k != k2 {
+		t.Fatalf("KeyFiles = %x, %v; Key = %x, %v", k, ok, k2, ok2)
+	}
+	var got []string
+	for _, f := range files {
+		disk, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if err != nil || string(disk) != string(f.Data) || !f.Regular {
+			t.Errorf("%s: %q (regular %v), on disk %q", f.Name, f.Data, f.Regular, disk)
+		}
+		got = append(got, f.Name)
+	}
+	if strings.Join(got, " ") != "b.cue module.cue" {
+		t.Errorf("files %v, want b.cue module.cue", got)
+	}
+
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "cue.mod"), 0o755)
+	sub := filepath.Join(root, "svc")
+	os.MkdirAll(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "module.cue"), []byte("package obs\n"), 0o644)
+	if _, files, ok := c.KeyFiles(sub); !ok || files != nil {
+		t.Errorf("in a CUE module: files %v, ok %v; want none, cacheable", files, ok)
+	}
+}
+
 // TestCorrupt checks that a damaged entries file is a miss for every
 // module, and is removed.
 func TestCorrupt(t *testing.T) {
