@@ -8,9 +8,12 @@ import (
 )
 
 // benchDir writes benchmark module i (see bench/corpus) to a temporary
-// directory and returns the module directory.
+// directory and returns the module directory. It turns SelfCheck off for
+// the benchmark (TestMain turns it on), which would compile every module
+// twice.
 func benchDir(b *testing.B, i int) string {
 	b.Helper()
+	noSelfCheck(b)
 	root := b.TempDir()
 	if err := corpus.Write(root, i, false); err != nil {
 		b.Fatal(err)
@@ -103,8 +106,16 @@ func BenchmarkModule(b *testing.B) {
 	}
 }
 
+// noSelfCheck turns SelfCheck off for the rest of benchmark b.
+func noSelfCheck(b *testing.B) {
+	was := SelfCheck
+	SelfCheck = false
+	b.Cleanup(func() { SelfCheck = was })
+}
+
 // BenchmarkAll compiles 50 modules with All (parallel workers).
 func BenchmarkAll(b *testing.B) {
+	noSelfCheck(b)
 	root := b.TempDir()
 	var dirs []string
 	for i := range 50 {

@@ -498,6 +498,7 @@ func (d *syntaxDecoder) value(x reflect.Value, p *plan, e ast.Expr) bool {
 		if !sv.Exists() {
 			return false
 		}
+		d.c.evaluated++
 		uv := d.c.ctx.BuildExpr(e)
 		if uv.Err() != nil {
 			return false

@@ -134,6 +134,9 @@ type Compiler struct {
 	// parts, looked up in this Compiler's context.
 	planValues map[*plan]cue.Value
 	abs        pathx.Abs // the working directory when the Compiler was made
+	// evaluated counts what this Compiler's CUE context evaluated: the
+	// modules of the slow path, the parts of the fast one left to CUE.
+	evaluated int
 }
 
 // NewCompiler returns a Compiler with the embedded schema compiled once.
@@ -188,6 +191,7 @@ func loadInstance(dir string) (*build.Instance, Errors) {
 
 // evaluate builds the instance and unifies it with #Module.
 func (c *Compiler) evaluate(inst *build.Instance) (user, unified cue.Value, errs Errors) {
+	c.evaluated++
 	if inst.Err != nil {
 		return user, unified, c.cueErrors(inst.Err, cue.Value{})
 	}
@@ -328,7 +332,7 @@ func (c *Compiler) plainInstance(dir string, files []sourceFile) *build.Instance
 			bytes.HasPrefix(f.data, []byte("\uFEFF")) {
 			return nil
 		}
-		syntax, err := parser.ParseFile(f.path, f.data, parser.NewConfig(parser.ParseComments))
+		syntax, err := parser.ParseFile(f.path, f.data)
 		if err != nil || !plainSyntax(syntax, f.data) {
 			return nil
 		}
