@@ -10,10 +10,9 @@
 # of the same SLOs and cue export of the same modules. Results go to
 # bench/RESULTS.md (override with RESULTS=...), scratch to $BENCH_DIR
 # (default a temporary directory, removed at the end). The cold builds,
-# sloth and cue export run $BENCH_REPS times (default 3; once at N >
-# 1000) and report the median; every timed command starts after a sync,
-# so that none pays for writing back what an earlier one wrote, and the
-# trees of earlier runs are moved aside, not deleted, until the N is done.
+# sloth and cue export run $BENCH_REPS times (default 3) and report the
+# median; every timed command starts from the same state (see settle), and
+# the trees of earlier runs are moved aside, not deleted, until the end.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,9 +32,10 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 # Every tree stays until the end (see aside): N = 10,000 alone keeps about
-# 6 GB, and a filesystem nearly full makes every write slower.
+# 16 GB (two builds of 2.6 GB, three times), and a filesystem nearly full
+# makes every write slower.
 need_gb=2
-for N in "${NS[@]}"; do need_gb=$((need_gb + N * 7 / 10000 + 1)); done
+for N in "${NS[@]}"; do need_gb=$((need_gb + N * 6 * ${BENCH_REPS:-3} / 10000 + 1)); done
 where=${BENCH_DIR:-${TMPDIR:-/tmp}}
 [ -e "$where" ] || where=$(dirname "$where")
 avail_gb=$(df -Pk "$where" 2>/dev/null | awk 'NR==2 {print int($4/1048576)}')
@@ -156,8 +156,9 @@ for N in "${NS[@]}"; do
 	rm -rf out out-nocache cache
 	mkdir -p sloth-out
 
+	# A median at every N: this shared machine's speed varies by a
+	# quarter from one minute to the next, at N = 10,000 as much as below.
 	reps=$BENCH_REPS
-	[ "$N" -le 1000 ] || reps=1
 	median "$reps" 'aside out cache' "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
 	cold=$WALL cold_rss=$RSS
 	median "$reps" 'aside out-nocache' "build cold, no cache" "$OBSC" build --cache off -o out-nocache modules/...
@@ -228,7 +229,7 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	echo
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $($GO version | cut -d' ' -f3), load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
-	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue at N ≤ 1000, one run otherwise; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), ratio = obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
+	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), ratio = obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
 	echo
 	echo "| N | build cold | build, no cache | check, warm cache | check, no cache | build after 1 edit | no-op build | modules/s (cold) | peak RSS MiB (cold / no cache / check no cache) | output | sloth generate (obsc ÷ sloth) | cue export (obsc ÷ cue) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
