@@ -34,8 +34,8 @@ import (
 // written in a form other than plain decimal, and any error the checks
 // find afterwards — sends the module down the slow path, which reports
 // with CUE's own words and positions. A part of the schema the plan cannot
-// describe as a plain shape (a disjunction of structs, say) is unified by
-// CUE on its own, with the user's value for it alone. Under SelfCheck
+// describe (a map with a default: kubernetes.dashboardLabels) is unified
+// by CUE on its own, with the user's value for it alone. Under SelfCheck
 // every module the fast path compiles is compiled by the slow path too and
 // the two IRs, positions included, must be equal.
 
@@ -54,7 +54,7 @@ const (
 	planPtr                    // a Go pointer to what elem decodes
 	planUnion                  // a string or a list of strings: a Go any
 	planAny                    // a Go any, decoded along an anyPlan
-	planCUE                    // anything else: its default only
+	planCUE                    // anything else: unified by CUE on its own
 )
 
 // plan says how to decode one value of the schema from syntax.
