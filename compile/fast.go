@@ -30,9 +30,9 @@ import (
 // schema and the lookups of decodeSpec are most of compiling a module.
 //
 // Whatever the fast path does not handle — any expression, a reference, a
-// duplicate field, a field or value the schema would refuse, a number
-// written in a form other than plain decimal, and any error the checks
-// find afterwards — sends the module down the slow path, which reports
+// value other than a struct written twice, a field or value the schema
+// would refuse, a number written in a form other than plain decimal, and
+// any error the checks find afterwards — sends the module down the slow path, which reports
 // with CUE's own words and positions. A part of the schema the plan cannot
 // describe (a map with a default: kubernetes.dashboardLabels) is unified
 // by CUE on its own, with the user's value for it alone. Under SelfCheck
