@@ -32,12 +32,13 @@ import (
 // Whatever the fast path does not handle — any expression, a reference, a
 // value other than a struct written twice, a field or value the schema
 // would refuse, a number written in a form other than plain decimal, and
-// any error the checks find afterwards — sends the module down the slow path, which reports
-// with CUE's own words and positions. A part of the schema the plan cannot
-// describe (a map with a default: kubernetes.dashboardLabels) is unified
-// by CUE on its own, with the user's value for it alone. Under SelfCheck
-// every module the fast path compiles is compiled by the slow path too and
-// the two IRs, positions included, must be equal.
+// any error the checks find afterwards — sends the module down the slow
+// path, which reports with CUE's own words and positions. A part of the
+// schema the plan cannot describe (a map with a default:
+// kubernetes.dashboardLabels) is unified by CUE on its own, with the
+// user's value for it alone. Under SelfCheck every module the fast path
+// compiles is compiled by the slow path too and the two IRs, positions
+// included, must be equal.
 
 // SelfCheck has every module the fast path compiles compiled again by
 // CUE and the results compared; tests switch it on (as does
