@@ -306,8 +306,9 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 			return
 		}
 		// Hashed here, on the workers, once for the output and the cache
-		// entry, and the module's files keyed again here too: the
-		// writer's thread is the one that cannot be shared.
+		// entry (and the files of a module compile read itself keyed
+		// again, see unchanged): the writer's thread is the one that
+		// cannot be shared.
 		record := bc != nil && cacheable[i] && (!recheck[i] || bc.unchanged(keys[i], dirs[i]))
 		writes <- written{i: i, m: m, fs: fs, sums: fs.Sums(), record: record}
 	})
