@@ -531,56 +531,25 @@ func (c *Compiler) planSchema(p *plan) cue.Value {
 // int. Only plain decimal numbers are taken; anything else (1_000, 0x10,
 // 1Ki, .5) is left to CUE.
 func scalarLit(x reflect.Value, p *plan, e ast.Expr) bool {
-	if p.scalar == reflect.String {
-		s, ok := stringLit(e)
-		if !ok {
+	v, k, ok := literalValue(e)
+	switch {
+	case !ok:
+		return false
+	case p.scalar == reflect.String && k == cue.StringKind:
+		if p.enum != nil && !slices.Contains(p.enum, v.(string)) {
 			return false
 		}
-		if p.enum != nil {
-			found := false
-			for _, v := range p.enum {
-				found = found || v == s
-			}
-			if !found {
-				return false
-			}
-		}
-		x.SetString(s)
-		return true
-	}
-	neg := false
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.SUB {
-		neg, e = true, u.X
-	}
-	lit, ok := e.(*ast.BasicLit)
-	if !ok {
+		x.SetString(v.(string))
+	case p.scalar == reflect.Int64 && k == cue.IntKind:
+		x.SetInt(v.(int64))
+	case p.scalar == reflect.Float64 && k == cue.IntKind:
+		x.SetFloat(float64(v.(int64)))
+	case p.scalar == reflect.Float64 && k == cue.FloatKind:
+		x.SetFloat(v.(float64))
+	default:
 		return false
 	}
-	text := lit.Value
-	if neg {
-		text = "-" + text
-	}
-	switch {
-	case lit.Kind == token.INT && plainInt(lit.Value):
-		i, err := strconv.ParseInt(text, 10, 64)
-		if err != nil {
-			return false // does not fit: numberRange says so
-		}
-		if p.scalar == reflect.Int64 {
-			x.SetInt(i)
-		} else {
-			x.SetFloat(float64(i))
-		}
-		return true
-	case lit.Kind == token.FLOAT && p.scalar == reflect.Float64 && plainFloat(lit.Value):
-		f, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			return false
-		}
-		x.SetFloat(f)
-		return true
-	}
-	return false
+	return true
 }
 
 // plainInt: decimal digits without a leading zero or underscores.
@@ -954,29 +923,38 @@ func (p *anyPlan) decode(d *syntaxDecoder, e ast.Expr) (any, bool) {
 	return nil, false
 }
 
-// scalarAny is a scalar literal as Decode stores it in an interface, and
-// its kind. A struct or list literal is a certain mismatch; any other
-// syntax, or a number not in plain decimal, sets d.unsure.
+// scalarAny is literalValue, for an anyPlan: a struct or list literal is
+// a certain mismatch; any other syntax, or a number not in plain decimal,
+// sets d.unsure.
 func (d *syntaxDecoder) scalarAny(e ast.Expr) (any, cue.Kind, bool) {
-	neg := false
-	if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.SUB {
-		neg, e = true, u.X
-	}
-	lit, ok := e.(*ast.BasicLit)
+	v, k, ok := literalValue(e)
 	if !ok {
-		d.unsure = d.unsure || neg || !isLiteral(e) // a struct or a list is no scalar
+		_, isStruct := e.(*ast.StructLit)
+		_, isList := e.(*ast.ListLit)
+		d.unsure = d.unsure || !(isStruct || isList)
+	}
+	return v, k, ok
+}
+
+// literalValue is a scalar literal as Decode stores it in an interface
+// (string, bool, int64 or float64), and its kind; ok is false for any
+// other syntax, a number not in plain decimal, or one that does not fit
+// 64 bits (numberRange's to report).
+func literalValue(e ast.Expr) (v any, k cue.Kind, ok bool) {
+	sign := ""
+	if u, isUnary := e.(*ast.UnaryExpr); isUnary && u.Op == token.SUB {
+		sign, e = "-", u.X
+	}
+	lit, isLit := e.(*ast.BasicLit)
+	if !isLit {
 		return nil, 0, false
 	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
 	switch {
-	case lit.Kind == token.STRING && !neg:
+	case lit.Kind == token.STRING && sign == "":
 		if s, ok := stringLit(lit); ok {
 			return s, cue.StringKind, true
 		}
-	case (lit.Kind == token.TRUE || lit.Kind == token.FALSE) && !neg:
+	case (lit.Kind == token.TRUE || lit.Kind == token.FALSE) && sign == "":
 		return lit.Kind == token.TRUE, cue.BoolKind, true
 	case lit.Kind == token.INT && plainInt(lit.Value):
 		if i, err := strconv.ParseInt(sign+lit.Value, 10, 64); err == nil {
@@ -987,7 +965,6 @@ func (d *syntaxDecoder) scalarAny(e ast.Expr) (any, cue.Kind, bool) {
 			return f, cue.FloatKind, true
 		}
 	}
-	d.unsure = true
 	return nil, 0, false
 }
 
