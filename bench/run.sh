@@ -11,8 +11,9 @@
 # bench/RESULTS.md (override with RESULTS=...), scratch to $BENCH_DIR
 # (default a temporary directory, removed at the end). The cold builds,
 # sloth and cue export run $BENCH_REPS times (default 3) and report the
-# median; every timed command starts from the same state (see settle), and
-# the trees of earlier runs are moved aside, not deleted, until the end.
+# median, obsc's cold build and sloth in turns; every timed command starts
+# from the same state (see settle), and the trees of earlier runs are
+# moved aside, not deleted, until the end.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -138,14 +139,19 @@ median() {
 		walls+=("$WALL")
 		[ "$RSS" -le "$rss" ] || rss=$RSS
 	done
-	WALL=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	WALL=$(med "${walls[@]}")
 	RSS=$rss
+}
+
+# med X...: the median of the numbers X.
+med() {
+	printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
 ROWS=()
 FIT=()
 declare -A COLD INCR PEAK VS_SLOTH
-SLOTH_NOTES=()
+SLOTH_NOTES=() TURNS=() WRITEBACK=()
 for N in "${NS[@]}"; do
 	D=$WORK/n$N
 	# a kept $BENCH_DIR's tree of an earlier bench: set aside, not deleted
@@ -159,8 +165,53 @@ for N in "${NS[@]}"; do
 	# A median at every N: this shared machine's speed varies by a
 	# quarter from one minute to the next, at N = 10,000 as much as below.
 	reps=$BENCH_REPS
-	median "$reps" 'aside out cache' "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
-	cold=$WALL cold_rss=$RSS
+	# sloth keeps every spec and every output file open until it is done:
+	# past the file-descriptor limit the specs are generated in chunks,
+	# one sloth run each, timed together.
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+	chunk=$(( $(ulimit -n) / 2 - 64 ))
+	if [ "$N" -gt "$chunk" ]; then
+		i=0
+		for f in sloth/*; do
+			c=$((i / chunk))
+			mkdir -p "sloth-chunks/$c" "sloth-out/$c"
+			ln "$f" "sloth-chunks/$c/"
+			i=$((i + 1))
+		done
+		sloth_setup='aside sloth-out; for d in sloth-chunks/*; do mkdir -p "sloth-out/${d##*/}"; done'
+		sloth_cmd=(bash -c 'for d in sloth-chunks/*; do "$0" generate --no-log -i "$d" -o "sloth-out/${d##*/}" || exit 1; done' "$SLOTH")
+		SLOTH_NOTES+=("N = $N: sloth ran $(ls sloth-chunks | wc -l) times on at most $chunk specs each (it holds every file open; the limit here is $(ulimit -n)).")
+	else
+		sloth_setup='aside sloth-out; mkdir sloth-out'
+		sloth_cmd=("$SLOTH" generate --no-log -i sloth -o sloth-out)
+	fi
+	# obsc's cold build and sloth take turns, and obsc ÷ sloth is the
+	# median of each turn's ratio: the machine's speed drifts from one
+	# minute to the next, and timing all of one tool, then all of the
+	# other, compared one minute with another (a run measured 3.36 s for
+	# the cold build of 1,000 against 1.88 s without the cache right
+	# after, and so 1.24x sloth instead of 0.7x).
+	colds=() sloths=() ratios=()
+	cold_rss=0 sloth_rss=0
+	for _ in $(seq "$reps"); do
+		aside out cache
+		settle
+		measure "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
+		colds+=("$WALL")
+		[ "$RSS" -le "$cold_rss" ] || cold_rss=$RSS
+		eval "$sloth_setup"
+		settle
+		measure "sloth generate" "${sloth_cmd[@]}"
+		sloths+=("$WALL")
+		[ "$RSS" -le "$sloth_rss" ] || sloth_rss=$RSS
+		ratios+=("$(awk -v a="${colds[-1]}" -v b="$WALL" 'BEGIN{printf "%.3f", (b>0)? a/b : 0}')")
+	done
+	cold=$(med "${colds[@]}") sloth=$(med "${sloths[@]}")
+	vs_sloth=$(awk -v r="$(med "${ratios[@]}")" 'BEGIN{printf "%.2f", r}')
+	TURNS+=("N = $N: obsc cold build ÷ sloth generate, turn by turn: $(printf '%s\n' "${ratios[@]}" | awk '{printf "%s%.2f", (NR>1)? ", " : "", $1}') (obsc ${colds[*]} s; sloth ${sloths[*]} s).")
+	# what the kernel writes back in the background, once that much is
+	# dirty, and while the build runs: see RESULTS.md
+	bg_bytes=$(awk '/^nr_dirty_background_threshold/ {printf "%.0f", $2 * 4096}' /proc/vmstat 2>/dev/null || true)
 	median "$reps" 'aside out-nocache' "build cold, no cache" "$OBSC" build --cache off -o out-nocache modules/...
 	nocache=$WALL nocache_rss=$RSS
 	settle out cache
@@ -177,25 +228,6 @@ for N in "${NS[@]}"; do
 	settle out cache
 	measure "build, nothing changed" "$OBSC" build --cache "$D/cache" -o out modules/...
 	noop=$WALL
-	# sloth keeps every spec and every output file open until it is done:
-	# past the file-descriptor limit the specs are generated in chunks,
-	# one sloth run each, timed together.
-	ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-	chunk=$(( $(ulimit -n) / 2 - 64 ))
-	if [ "$N" -gt "$chunk" ]; then
-		i=0
-		for f in sloth/*; do
-			c=$((i / chunk))
-			mkdir -p "sloth-chunks/$c" "sloth-out/$c"
-			ln "$f" "sloth-chunks/$c/"
-			i=$((i + 1))
-		done
-		median "$reps" 'aside sloth-out; for d in sloth-chunks/*; do mkdir -p "sloth-out/${d##*/}"; done' "sloth generate" bash -c 'for d in sloth-chunks/*; do "$0" generate --no-log -i "$d" -o "sloth-out/${d##*/}" || exit 1; done' "$SLOTH"
-		SLOTH_NOTES+=("N = $N: sloth ran $(ls sloth-chunks | wc -l) times on at most $chunk specs each (it holds every file open; the limit here is $(ulimit -n)).")
-	else
-		median "$reps" 'aside sloth-out; mkdir sloth-out' "sloth generate" "$SLOTH" generate --no-log -i sloth -o sloth-out
-	fi
-	sloth=$WALL sloth_rss=$RSS
 	median "$reps" : "cue export" "$CUE" export ./modules/...
 	cue=$WALL cue_rss=$RSS
 	bytes=$(du -sb out | cut -f1)
@@ -203,7 +235,9 @@ for N in "${NS[@]}"; do
 	cd - >/dev/null
 
 	mps=$(awk -v n="$N" -v t="$cold" 'BEGIN{printf "%.0f", (t>0)? n/t : 0}')
-	vs_sloth=$(awk -v a="$cold" -v b="$sloth" 'BEGIN{printf "%.2f", (b>0)? a/b : 0}')
+	if [ -n "$bg_bytes" ] && [ "$bytes" -gt "$bg_bytes" ]; then
+		WRITEBACK+=("N = $N: the output ($(awk -v b="$bytes" 'BEGIN{printf "%.1f GB", b/1e9}')) is more than the kernel lets sit dirty before it starts writing back in the background here ($(awk -v b="$bg_bytes" 'BEGIN{printf "%.1f GB", b/1e9}'), vm.dirty_background_ratio $(cat /proc/sys/vm/dirty_background_ratio)% of free memory): for the rest of the build the kernel's flusher threads write it to disk on the same cores, and the build's throughput drops (on this 2-core machine, to about half). Sloth's output (only SLO rules, about a tenth of the bytes) stays under it.")
+	fi
 	vs_cue=$(awk -v a="$cold" -v b="$cue" 'BEGIN{printf "%.2f", (b>0)? a/b : 0}')
 	mib=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')
 	ROWS+=("| $N | $cold | $nocache | $check | $checknc | $incr | $noop | $mps | $cold_rss / $nocache_rss / $checknc_rss | $mib MiB ($files files) | $sloth ($vs_sloth×) | $cue ($vs_cue×) |")
@@ -229,14 +263,14 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	echo
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $($GO version | cut -d' ' -f3), load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
-	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), ratio = obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
+	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), run in turns with obsc's cold build, ratio = the median of the turns' obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
 	echo
 	echo "| N | build cold | build, no cache | check, warm cache | check, no cache | build after 1 edit | no-op build | modules/s (cold) | peak RSS MiB (cold / no cache / check no cache) | output | sloth generate (obsc ÷ sloth) | cue export (obsc ÷ cue) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	echo "Linear fit: $fit."
-	for n in "${SLOTH_NOTES[@]}"; do
+	for n in "${TURNS[@]}" "${SLOTH_NOTES[@]}" "${WRITEBACK[@]}"; do
 		echo
 		echo "$n"
 	done
