@@ -184,11 +184,17 @@ func (c *cli) openBuildCache(dir, out string) *buildCache {
 	if cc == nil {
 		return nil
 	}
+	// The State and the entries are two files of their own, each
+	// decoded on its own core (at 1,000 modules, 10,000 lines and
+	// 11,000 lines: 50 ms and 25 ms of a no-op build's 400).
+	entries := make(chan *cache.Entries, 1)
+	go func() { entries <- cc.LoadEntries(out) }()
+	state := targets.LoadState(cc.StateFile(out))
 	return &buildCache{
 		cc:    cc,
 		out:   out,
-		state: targets.LoadState(cc.StateFile(out)),
-		prev:  cc.LoadEntries(out),
+		state: state,
+		prev:  <-entries,
 		next:  cache.NewEntries(),
 		abs:   pathx.NewAbs(),
 	}
