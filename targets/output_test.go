@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -31,7 +32,16 @@ func build(t *testing.T, dir string, files FileSet, prev *State) (*Result, *Stat
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, o.State()
+	state := o.State()
+	// Every Stat of the State is the file's now, whether State took it
+	// by lstat or kept the one stage had when it created the file: one
+	// that differs costs the next build a read of the file.
+	for p, f := range state.Files {
+		if got := statOf(stat(t, filepath.Join(dir, filepath.FromSlash(p)))); got != f.Stat {
+			t.Errorf("State() of %s: %+v, but the file's is %+v", p, f.Stat, got)
+		}
+	}
+	return res, state
 }
 
 func stat(t *testing.T, p string) os.FileInfo {
@@ -256,5 +266,51 @@ func TestOutputKeepAndClose(t *testing.T) {
 	}
 	if _, err := o.Commit(); !errors.Is(err, ErrInterrupted) {
 		t.Errorf("Commit() after cancel = %v, want ErrInterrupted", err)
+	}
+}
+
+// TestStateKeepsCreatedStats: State takes the Stat of a file stage
+// created, swapped in with its directory, from the creation, not from an
+// lstat after Commit (which is one system call per file written): a file
+// removed between Commit and State is still in the State, with the Stat
+// it had. A top-level file swapped by itself is taken again (the rename
+// changed its ctime).
+func TestStateKeepsCreatedStats(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("createFile knows the Stat on Linux only")
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	files := FileSet{"a/rules.yaml": gen("a"), "kustomization.yaml": gen("root")}
+	o, err := Open(context.Background(), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if _, err := o.Scan(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Add(files); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	before := statOf(stat(t, filepath.Join(out, "a", "rules.yaml")))
+	if err := os.Remove(filepath.Join(out, "a", "rules.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := o.State().Files["a/rules.yaml"]
+	if !ok || got.Stat != before {
+		t.Errorf("State() of a/rules.yaml = %+v, %v; want the Stat it was created with, %+v", got.Stat, ok, before)
+	}
+
+	// Only the top-level file changes: Commit swaps it by itself, and
+	// build checks the State against lstat.
+	out2 := filepath.Join(t.TempDir(), "out")
+	_, state := build(t, out2, files, nil)
+	files["kustomization.yaml"] = gen("root, edited")
+	_, state = build(t, out2, files, state)
+	if _, ok := state.Files["kustomization.yaml"]; !ok {
+		t.Errorf("State() has no kustomization.yaml after it was swapped alone")
 	}
 }

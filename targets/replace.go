@@ -83,12 +83,15 @@ type Output struct {
 	files        map[string]outFile
 	committed    bool
 	touchedAll   bool   // Commit rewrote or relinked every file
+	copied       bool   // Commit copied the changes in place: no Stat of staging holds
 	touchedEntry string // the one top-level entry Commit swapped
 }
 
 type outFile struct {
-	digest Digest
-	kind   string // "missing" or "changed" (then written to staging), or "" when the tree holds it
+	digest  Digest
+	kind    string // "missing" or "changed" (then written to staging), or "" when the tree holds it
+	stat    Stat   // when created: the file's Stat as written to staging
+	created bool
 }
 
 func (f outFile) changed() bool { return f.kind != "" }
@@ -195,8 +198,12 @@ func (o *Output) AddSummed(fs FileSet, sums map[string]Digest) error {
 			return err
 		}
 		if f.changed() {
-			if err := o.stage(p, data); err != nil {
+			st, known, err := o.stage(p, data)
+			if err != nil {
 				return err
+			}
+			if known {
+				o.created(p, st)
 			}
 		}
 	}
@@ -232,11 +239,21 @@ func (o *Output) record(p string, f outFile) error {
 	return nil
 }
 
-// stage writes data at p in the staging directory, creating it first.
-func (o *Output) stage(p string, data []byte) error {
+// created records the Stat of p as stage created it.
+func (o *Output) created(p string, st Stat) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	f := o.files[p]
+	f.stat, f.created = st, true
+	o.files[p] = f
+}
+
+// stage writes data at p in the staging directory, creating it first,
+// and returns the Stat of the file it created, when known.
+func (o *Output) stage(p string, data []byte) (Stat, bool, error) {
 	staging, err := o.stagingDir()
 	if err != nil {
-		return err
+		return Stat{}, false, err
 	}
 	if writeDelay > 0 {
 		time.Sleep(writeDelay)
@@ -244,7 +261,7 @@ func (o *Output) stage(p string, data []byte) error {
 	if d := path.Dir(p); d != "." {
 		if _, made := o.made.Load(d); !made {
 			if err := mkdirBelow(staging, d, nil); err != nil {
-				return err
+				return Stat{}, false, err
 			}
 			o.made.Store(d, true)
 		}
@@ -484,7 +501,7 @@ func (o *Output) swapAll() (string, error) {
 // copyInPlace writes the changes into the output file by file, each
 // atomically, from staging.
 func (o *Output) copyInPlace(changes []Change) error {
-	o.touchedAll = true
+	o.touchedAll, o.copied = true, true
 	for _, c := range changes {
 		full := filepath.Join(o.target, filepath.FromSlash(c.Path))
 		switch c.Kind {
@@ -522,6 +539,14 @@ func (o *Output) State() *State {
 		touched := o.touchedAll || o.files[p].changed() || topEntry(p) == o.touchedEntry
 		if st, seen := o.tree.stats[p]; seen && !touched {
 			stats[i], ok[i] = st, true
+			return
+		}
+		// A file created in staging and swapped in with its directory is
+		// the inode stage created, as it left it: a rename of a directory
+		// changes nothing of the files below it. A top-level file swapped
+		// by itself got a new ctime from the rename.
+		if f := o.files[p]; f.created && !o.copied && p != o.touchedEntry {
+			stats[i], ok[i] = f.stat, true
 			return
 		}
 		if info, err := os.Lstat(filepath.Join(o.target, filepath.FromSlash(p))); err == nil {
@@ -655,7 +680,8 @@ func stageFile(root, p string, data []byte) error {
 			return err
 		}
 	}
-	return createFile(full, data)
+	_, _, err := createFile(full, data)
+	return err
 }
 
 // mkdirBelow creates the slash directory d below root and any missing
