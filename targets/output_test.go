@@ -17,21 +17,8 @@ import (
 // with prev, Add, Commit. It returns the result and the State after.
 func build(t *testing.T, dir string, files FileSet, prev *State) (*Result, *State) {
 	t.Helper()
-	o, err := Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, res := commit(t, dir, files, prev)
 	defer o.Close()
-	if _, err := o.Scan(prev); err != nil {
-		t.Fatal(err)
-	}
-	if err := o.Add(files); err != nil {
-		t.Fatal(err)
-	}
-	res, err := o.Commit()
-	if err != nil {
-		t.Fatal(err)
-	}
 	state := o.State()
 	// Every Stat of the State is the file's now, whether State took it
 	// by lstat or kept the one stage had when it created the file: one
@@ -42,6 +29,28 @@ func build(t *testing.T, dir string, files FileSet, prev *State) (*Result, *Stat
 		}
 	}
 	return res, state
+}
+
+// commit is build up to Commit: it returns the Output, which the caller
+// closes (a build holds the output directory's lock until then), and the
+// result.
+func commit(t *testing.T, dir string, files FileSet, prev *State) (*Output, *Result) {
+	t.Helper()
+	o, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Scan(prev); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Add(files); err != nil {
+		t.Fatal(err)
+	}
+	res, err := o.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, res
 }
 
 func stat(t *testing.T, p string) os.FileInfo {
@@ -281,20 +290,8 @@ func TestStateKeepsCreatedStats(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	files := FileSet{"a/rules.yaml": gen("a"), "kustomization.yaml": gen("root")}
-	o, err := Open(context.Background(), out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, _ := commit(t, out, files, nil)
 	defer o.Close()
-	if _, err := o.Scan(nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := o.Add(files); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := o.Commit(); err != nil {
-		t.Fatal(err)
-	}
 	before := statOf(stat(t, filepath.Join(out, "a", "rules.yaml")))
 	if err := os.Remove(filepath.Join(out, "a", "rules.yaml")); err != nil {
 		t.Fatal(err)
