@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
@@ -202,7 +203,9 @@ func (c *cli) openBuildCache(dir, out string) *buildCache {
 
 // save keeps the State of out and this build's entries in the cache,
 // each unless it did not change: a shortcut for the next run, no more,
-// so a failure to save is ignored.
+// so a failure to save is ignored. Then it marks them used and lets the
+// cache drop the files of output directories unused for a month (at most
+// once a day; see cache.Trim).
 func (bc *buildCache) save(state func() *targets.State) {
 	if bc == nil {
 		return
@@ -211,6 +214,9 @@ func (bc *buildCache) save(state func() *targets.State) {
 		_ = s.Save(bc.cc.StateFile(bc.out))
 	}
 	_ = bc.cc.SaveEntries(bc.out, bc.next, bc.prev)
+	now := time.Now()
+	bc.cc.Used(bc.out, now)
+	bc.cc.Trim(now)
 }
 
 // build is compileAll followed by render, every module's files going to

@@ -18,8 +18,9 @@
 // The entries of the modules built into one output directory are one
 // file, v1/entries/<SHA-256 of the directory's path>, beside the
 // directory's targets.State (v1/state/...); both are written atomically,
-// a damaged one is a miss for every module. Nothing is ever evicted;
-// deleting the directory is always safe.
+// a damaged one is a miss for every module. The files of an output
+// directory no build used for MaxAge are removed (Trim); deleting the
+// directory is always safe.
 package cache
 
 import (
