@@ -57,6 +57,7 @@ func newBuildCmd(c *cli) *command {
 			return exitFail
 		}
 		c.leavingAlone(*out, tree, o.Has)
+		bc.encodeEntries()
 		res, err := o.Commit()
 		timing.stage("commit")
 		if errors.Is(err, targets.ErrInterrupted) {

@@ -176,6 +176,7 @@ type buildCache struct {
 	state      *targets.State // nil when there is none
 	prev, next *cache.Entries
 	abs        pathx.Abs
+	encoded    chan []byte // the entries file, from encodeEntries
 }
 
 // openBuildCache is openCache (dir as --cache names it) readied for a
@@ -201,6 +202,17 @@ func (c *cli) openBuildCache(dir, out string) *buildCache {
 	}
 }
 
+// encodeEntries starts encoding this build's entries on another core,
+// for save to write: once every module is built, while the output is
+// committed. bc.next must not change after.
+func (bc *buildCache) encodeEntries() {
+	if bc == nil {
+		return
+	}
+	bc.encoded = make(chan []byte, 1)
+	go func() { bc.encoded <- cache.EntriesData(bc.next, bc.prev) }()
+}
+
 // save keeps the State of out and this build's entries in the cache,
 // each unless it did not change: a shortcut for the next run, no more,
 // so a failure to save is ignored. Then it marks them used and lets the
@@ -210,13 +222,24 @@ func (bc *buildCache) save(state func() *targets.State) {
 	if bc == nil {
 		return
 	}
-	if s := state(); !s.Equal(bc.state) {
+	s := state()
+	timing.stage("state")
+	if !s.Equal(bc.state) {
 		_ = s.Save(bc.cc.StateFile(bc.out))
 	}
-	_ = bc.cc.SaveEntries(bc.out, bc.next, bc.prev)
+	timing.stage("save state")
+	var entries []byte
+	if bc.encoded != nil {
+		entries = <-bc.encoded
+	} else {
+		entries = cache.EntriesData(bc.next, bc.prev)
+	}
+	_ = bc.cc.WriteEntries(bc.out, entries)
+	timing.stage("save entries")
 	now := time.Now()
 	bc.cc.Used(bc.out, now)
 	bc.cc.Trim(now)
+	timing.stage("used, trim")
 }
 
 // build is compileAll followed by render, every module's files going to

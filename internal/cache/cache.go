@@ -366,10 +366,27 @@ func (c *Cache) LoadEntries(out string) *Entries {
 // the old file, the new one or none), unless it holds what prev, the set
 // loaded at the start, held.
 func (c *Cache) SaveEntries(out string, s, prev *Entries) error {
+	return c.WriteEntries(out, EntriesData(s, prev))
+}
+
+// EntriesData is the file SaveEntries writes for s, or nil when the one
+// loaded as prev holds s already: SaveEntries in two steps, so that the
+// encoding (of 10,000 entries, 0.2 s) can run while the output is
+// committed.
+func EntriesData(s, prev *Entries) []byte {
 	if s.sameKeys(prev) {
 		return nil
 	}
-	return targets.WriteAtomic(c.EntriesFile(out), encodeEntries(s))
+	return encodeEntries(s)
+}
+
+// WriteEntries writes data, from EntriesData, as the Entries of out,
+// atomically; nil data writes nothing.
+func (c *Cache) WriteEntries(out string, data []byte) error {
+	if data == nil {
+		return nil
+	}
+	return targets.WriteAtomic(c.EntriesFile(out), data)
 }
 
 // encodeEntries writes a set as lines of text, entries in key order,
