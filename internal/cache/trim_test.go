@@ -68,7 +68,7 @@ func TestTrim(t *testing.T) {
 
 	plant(t, dir, "entries/old", now.Add(-MaxAge-time.Minute))
 	if n := c.Trim(now.Add(23 * time.Hour)); n != 0 {
-		t.Errorf("Trim() a day after the last removed %d files, want none (it looks once a day)", n)
+		t.Errorf("Trim() 23 hours after the last removed %d files, want none (it looks once a day)", n)
 	}
 	// A day later, entries/recent is past MaxAge and .obsc-456 a leftover.
 	if n := c.Trim(now.Add(25 * time.Hour)); n != 3 {
