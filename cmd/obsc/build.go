@@ -22,6 +22,7 @@ func newBuildCmd(c *cli) *command {
 	cacheDir := fs.String("cache", "", "build cache directory, or \"off\" (default $OBSC_CACHE, else $XDG_CACHE_HOME/obsc)")
 	cmd.run = func(args []string) int {
 		bc := c.openBuildCache(*cacheDir, *out)
+		defer bc.abort()
 		var prev *targets.State
 		if bc != nil {
 			prev = bc.state
@@ -57,7 +58,6 @@ func newBuildCmd(c *cli) *command {
 			return exitFail
 		}
 		c.leavingAlone(*out, tree, o.Has)
-		bc.encodeEntries()
 		res, err := o.Commit()
 		timing.stage("commit")
 		if errors.Is(err, targets.ErrInterrupted) {

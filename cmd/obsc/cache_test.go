@@ -172,6 +172,11 @@ func TestBuildCacheDuplicateNames(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(src, "modules", corpus.Name(0), "module.cue"))
 	os.WriteFile(filepath.Join(dup, "module.cue"), data, 0o644)
 
+	entries, _ := filepath.Glob(filepath.Join(cacheDir, "v1", "entries", "*"))
+	before, err := os.ReadFile(entries[0])
+	if len(entries) != 1 || err != nil {
+		t.Fatalf("entries files %v (%v), want one", entries, err)
+	}
 	code, cached := runObsc(t, "build", "--cache", cacheDir, "-o", out, mods)
 	_, uncached := runObsc(t, "build", "--cache", "off", "-o", out, mods)
 	if code != exitFail || !strings.Contains(cached, "is already used by") {
@@ -179,6 +184,22 @@ func TestBuildCacheDuplicateNames(t *testing.T) {
 	}
 	if diff := cmp.Diff(uncached, cached); diff != "" {
 		t.Errorf("errors with the cache differ (-uncached +cached):\n%s", diff)
+	}
+	// Failed builds that compiled a new module (and recorded it as they
+	// went) leave the entries as they were, and no temporary file.
+	if err := corpus.Write(src, 1, false); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := runObsc(t, "build", "--cache", cacheDir, "-o", out, mods); code != exitFail {
+		t.Errorf("build: exit %d, want %d", code, exitFail)
+	}
+	if code, _ := runObsc(t, "build", "--check", "--cache", cacheDir, "-o", out, mods); code != exitFail {
+		t.Errorf("build --check: exit %d, want %d", code, exitFail)
+	}
+	after, _ := filepath.Glob(filepath.Join(cacheDir, "v1", "entries", "*"))
+	temps, _ := filepath.Glob(filepath.Join(cacheDir, "v1", "entries", ".*"))
+	if data, err := os.ReadFile(entries[0]); len(after) != 1 || len(temps) != 0 || err != nil || !bytes.Equal(data, before) {
+		t.Errorf("after failed builds: entries %v, temporary files %v, entries unchanged %v (%v)", after, temps, bytes.Equal(data, before), err)
 	}
 }
 

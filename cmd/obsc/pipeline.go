@@ -169,18 +169,19 @@ func (c *cli) openCache(dir string) *cache.Cache {
 
 // buildCache is the build cache as one build of the output directory out
 // uses it: the State of out and the entries of its modules as the last
-// build left them, and the entries this build leaves.
+// build left them, and the Recorder of the entries this build leaves.
 type buildCache struct {
-	cc         *cache.Cache
-	out        string
-	state      *targets.State // nil when there is none
-	prev, next *cache.Entries
-	abs        pathx.Abs
-	encoded    chan []byte // the entries file, from encodeEntries
+	cc    *cache.Cache
+	out   string
+	state *targets.State // nil when there is none
+	prev  *cache.Entries
+	rec   *cache.Recorder
+	abs   pathx.Abs
 }
 
 // openBuildCache is openCache (dir as --cache names it) readied for a
-// build of out; nil when the cache is off or cannot be opened.
+// build of out; nil when the cache is off or cannot be opened. The build
+// must end with save or abort.
 func (c *cli) openBuildCache(dir, out string) *buildCache {
 	cc := c.openCache(dir)
 	if cc == nil {
@@ -192,25 +193,23 @@ func (c *cli) openBuildCache(dir, out string) *buildCache {
 	entries := make(chan *cache.Entries, 1)
 	go func() { entries <- cc.LoadEntries(out) }()
 	state := targets.LoadState(cc.StateFile(out))
+	prev := <-entries
 	return &buildCache{
 		cc:    cc,
 		out:   out,
 		state: state,
-		prev:  <-entries,
-		next:  cache.NewEntries(),
+		prev:  prev,
+		rec:   cc.Record(out, prev),
 		abs:   pathx.NewAbs(),
 	}
 }
 
-// encodeEntries starts encoding this build's entries on another core,
-// for save to write: once every module is built, while the output is
-// committed. bc.next must not change after.
-func (bc *buildCache) encodeEntries() {
-	if bc == nil {
-		return
+// abort drops the entries recorded by a build that failed; after save,
+// it does nothing.
+func (bc *buildCache) abort() {
+	if bc != nil {
+		bc.rec.Abort()
 	}
-	bc.encoded = make(chan []byte, 1)
-	go func() { bc.encoded <- cache.EntriesData(bc.next, bc.prev) }()
 }
 
 // save keeps the State of out and this build's entries in the cache,
@@ -228,13 +227,7 @@ func (bc *buildCache) save(state func() *targets.State) {
 		_ = s.Save(bc.cc.StateFile(bc.out))
 	}
 	timing.stage("save state")
-	var entries []byte
-	if bc.encoded != nil {
-		entries = <-bc.encoded
-	} else {
-		entries = cache.EntriesData(bc.next, bc.prev)
-	}
-	_ = bc.cc.WriteEntries(bc.out, entries)
+	_ = bc.rec.Commit()
 	timing.stage("save entries")
 	now := time.Now()
 	bc.cc.Used(bc.out, now)
@@ -365,7 +358,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	names := make([]*ir.Module, 0, len(dirs))
 	names = append(names, mods...)
 	for _, i := range res.KnownDirs {
-		bc.next.Put(keys[i], entries[i]) // still true of the tree
+		bc.rec.Keep(keys[i]) // still true of the tree
 		for _, p := range ir.SortedKeys(entries[i].Files) {
 			if err := out.Keep(p, entries[i].Files[p]); err != nil {
 				fmt.Fprintln(c.stderr, "obsc:", err)
@@ -404,7 +397,8 @@ func (bc *buildCache) unchanged(k cache.Key, dir string) bool {
 
 // store records in the entries this build leaves what m, built from dir,
 // rendered to: the digests of its files, under k, the key of dir's files
-// as read before compiling (and after: see unchanged).
+// as read before compiling (and after: see unchanged). The entry goes to
+// the cache now; the build keeps nothing of it.
 func (bc *buildCache) store(k cache.Key, dir string, m *ir.Module, sums map[string]cache.Digest) {
 	abs, err := bc.abs.Of(dir)
 	if err != nil {
@@ -416,7 +410,7 @@ func (bc *buildCache) store(k cache.Key, dir string, m *ir.Module, sums map[stri
 	}
 	e := &cache.Entry{Name: m.Name, Pos: m.Pos, Files: sums}
 	e.Pos.File = filepath.ToSlash(rel)
-	bc.next.Put(k, e)
+	bc.rec.Add(k, e)
 }
 
 // inTree reports whether every file of e is in tree with the digest e

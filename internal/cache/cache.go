@@ -17,8 +17,9 @@
 //
 // The entries of the modules built into one output directory are one
 // file, v1/entries/<SHA-256 of the directory's path>, beside the
-// directory's targets.State (v1/state/...); both are written atomically,
-// a damaged one is a miss for every module. The files of an output
+// directory's targets.State (v1/state/...). Both are replaced atomically
+// (the entries written as the build goes, see Recorder); a damaged one is
+// a miss for every module. The files of an output
 // directory no build used for MaxAge are removed (Trim); deleting the
 // directory is always safe.
 package cache
@@ -36,7 +37,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -283,11 +283,12 @@ func (c *Cache) moduleRoot(dir string) string {
 }
 
 // Entries are the entries of the modules built into one output
-// directory. They are kept together in one file beside the directory's
-// State (EntriesFile), read once at the start of a build and written once
-// at its end: an entry is of use only for the tree it describes, and one
-// file per module would cost a file creation per module on a cold build
-// and a file read per module on a warm one. Safe for concurrent use.
+// directory, as the last build left them. They are kept together in one
+// file beside the directory's State (EntriesFile), read once at the start
+// of a build and replaced at its end (see Recorder): an entry is of use
+// only for the tree it describes, and one file per module would cost a
+// file creation per module on a cold build and a file read per module on
+// a warm one. Safe for concurrent use.
 type Entries struct {
 	mu sync.Mutex
 	m  map[Key]*Entry
@@ -318,28 +319,6 @@ func (s *Entries) Len() int {
 	return len(s.m)
 }
 
-// sameKeys reports whether s and other hold entries under the same keys:
-// then they hold the same entries, since a key fixes what its module
-// renders to.
-func (s *Entries) sameKeys(other *Entries) bool {
-	if other == nil {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	other.mu.Lock()
-	defer other.mu.Unlock()
-	if len(s.m) != len(other.m) {
-		return false
-	}
-	for k := range s.m {
-		if _, ok := other.m[k]; !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // EntriesFile is where the Entries of the output directory out are kept.
 func (c *Cache) EntriesFile(out string) string {
 	return filepath.Join(c.dir, "v1", "entries", outID(out))
@@ -362,73 +341,30 @@ func (c *Cache) LoadEntries(out string) *Entries {
 	return s
 }
 
-// SaveEntries writes s as the Entries of out, atomically (a reader sees
-// the old file, the new one or none), unless it holds what prev, the set
-// loaded at the start, held.
-func (c *Cache) SaveEntries(out string, s, prev *Entries) error {
-	return c.WriteEntries(out, EntriesData(s, prev))
-}
-
-// EntriesData is the file SaveEntries writes for s, or nil when the one
-// loaded as prev holds s already: SaveEntries in two steps, so that the
-// encoding (of 10,000 entries, 0.2 s) can run while the output is
-// committed.
-func EntriesData(s, prev *Entries) []byte {
-	if s.sameKeys(prev) {
-		return nil
-	}
-	return encodeEntries(s)
-}
-
-// WriteEntries writes data, from EntriesData, as the Entries of out,
-// atomically; nil data writes nothing.
-func (c *Cache) WriteEntries(out string, data []byte) error {
-	if data == nil {
-		return nil
-	}
-	return targets.WriteAtomic(c.EntriesFile(out), data)
-}
-
-// encodeEntries writes a set as lines of text, entries in key order,
-// closed by the SHA-256 of all that precedes it, so that a truncated or
-// altered file is detected:
+// appendEntry appends the lines of entry e under k to b, as the entries
+// file holds them (see Recorder):
 //
-//	obsc-cache v2
 //	entry <key>
 //	name <module name>
 //	pos <line> <col> <file>
-//	file <sha256> <path>     (one per file)
-//	entry <key>
-//	...
-func encodeEntries(s *Entries) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	keys := make([]Key, 0, len(s.m))
-	for k := range s.m {
-		keys = append(keys, k)
+//	file <sha256> <path>     (one per file, in path order)
+func appendEntry(b []byte, k Key, e *Entry) []byte {
+	b = hex.AppendEncode(append(b, "entry "...), k[:])
+	b = append(append(append(b, "\nname "...), e.Name...), "\npos "...)
+	b = strconv.AppendInt(b, int64(e.Pos.Line), 10)
+	b = strconv.AppendInt(append(b, ' '), int64(e.Pos.Col), 10)
+	b = append(append(append(b, ' '), e.Pos.File...), '\n')
+	for _, p := range ir.SortedKeys(e.Files) {
+		d := e.Files[p]
+		b = hex.AppendEncode(append(b, "file "...), d[:])
+		b = append(append(append(b, ' '), p...), '\n')
 	}
-	sort.Slice(keys, func(i, j int) bool { return bytes.Compare(keys[i][:], keys[j][:]) < 0 })
-	b := make([]byte, 0, 64+len(keys)*1200)
-	b = append(b, format+"\n"...)
-	for _, k := range keys {
-		e := s.m[k]
-		b = hex.AppendEncode(append(b, "entry "...), k[:])
-		b = append(append(append(b, "\nname "...), e.Name...), "\npos "...)
-		b = strconv.AppendInt(b, int64(e.Pos.Line), 10)
-		b = strconv.AppendInt(append(b, ' '), int64(e.Pos.Col), 10)
-		b = append(append(append(b, ' '), e.Pos.File...), '\n')
-		for _, p := range ir.SortedKeys(e.Files) {
-			d := e.Files[p]
-			b = hex.AppendEncode(append(b, "file "...), d[:])
-			b = append(append(append(b, ' '), p...), '\n')
-		}
-	}
-	return sealed.Seal(b)
+	return b
 }
 
 var errCorrupt = errors.New("corrupt cache entries")
 
-// decodeEntries reads what encodeEntries writes. Any flaw in any entry
+// decodeEntries reads what a Recorder writes. Any flaw in any entry
 // makes the whole file corrupt.
 func decodeEntries(data []byte) (*Entries, error) {
 	body, ok := sealed.Open(data)

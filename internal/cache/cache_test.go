@@ -2,6 +2,7 @@ package cache
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,35 +51,138 @@ func TestRoundTrip(t *testing.T) {
 	if prev.Len() != 0 {
 		t.Fatal("entries in an empty cache")
 	}
-	next := NewEntries()
-	next.Put(k, testEntry())
 	e2 := testEntry()
 	e2.Name = "payments"
 	e2.Files = map[string]Digest{"payments/rules.yaml": sha256.Sum256([]byte("p"))}
-	next.Put(k2, e2)
-	if err := c.SaveEntries(out, next, prev); err != nil {
+	rec := c.Record(out, prev)
+	rec.Add(k, testEntry())
+	rec.Add(k2, e2)
+	if err := rec.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	got := c.LoadEntries(out)
 	for key, want := range map[Key]*Entry{k: testEntry(), k2: e2} {
 		e, hit := got.Get(key)
 		if !hit {
-			t.Fatal("miss after SaveEntries")
+			t.Fatal("miss after Commit")
 		}
 		if diff := cmp.Diff(want, e); diff != "" {
 			t.Errorf("Get() mismatch (-want +got):\n%s", diff)
 		}
 	}
+	if got.Len() != 2 {
+		t.Errorf("%d entries, want 2", got.Len())
+	}
 	if _, hit := c.LoadEntries(filepath.Join(t.TempDir(), "other")).Get(k); hit {
 		t.Error("another output directory has the entries")
 	}
-	// The same keys again: nothing written.
+	noTemp(t, c)
+
+	// The same keys again, one compiled, one taken from the cache:
+	// nothing written.
 	os.Remove(c.EntriesFile(out))
-	if err := c.SaveEntries(out, next, got); err != nil {
+	rec = c.Record(out, got)
+	rec.Add(k, testEntry())
+	rec.Keep(k2)
+	if err := rec.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(c.EntriesFile(out)); !os.IsNotExist(err) {
 		t.Errorf("unchanged entries written again (%v)", err)
+	}
+	noTemp(t, c)
+}
+
+// TestRecordKeeps: the entries a build leaves are those it compiled and
+// those it took from the cache (Keep), not the others of the last build.
+func TestRecordKeeps(t *testing.T) {
+	c, out, k := cacheKeys(t, 3)
+	k1, k2, k3 := k[0], k[1], k[2]
+	rec := c.Record(out, c.LoadEntries(out))
+	rec.Add(k1, testEntry())
+	rec.Add(k2, testEntry())
+	if err := rec.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// k1 unchanged (kept), k2 gone, k3 new; nothing else.
+	rec = c.Record(out, c.LoadEntries(out))
+	rec.Add(k3, testEntry())
+	rec.Keep(k1)
+	rec.Keep(k3) // added already: once
+	if err := rec.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := c.LoadEntries(out)
+	for k, want := range map[Key]bool{k1: true, k2: false, k3: true} {
+		e, hit := got.Get(k)
+		if hit != want {
+			t.Errorf("entry %x: hit %v, want %v", k[:4], hit, want)
+		} else if hit {
+			if diff := cmp.Diff(testEntry(), e); diff != "" {
+				t.Errorf("entry %x (-want +got):\n%s", k[:4], diff)
+			}
+		}
+	}
+	if got.Len() != 2 {
+		t.Errorf("%d entries, want 2", got.Len())
+	}
+	if err := rec.Commit(); err == nil {
+		t.Error("a second Commit succeeded")
+	}
+	noTemp(t, c)
+}
+
+// TestRecordAbort: a build that fails leaves the entries as they were
+// and no temporary file; Add and Commit after Abort write nothing.
+func TestRecordAbort(t *testing.T) {
+	c, out, k := cacheKeys(t, 2)
+	k1, k2 := k[0], k[1]
+	rec := c.Record(out, c.LoadEntries(out))
+	rec.Add(k1, testEntry())
+	if err := rec.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(c.EntriesFile(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = c.Record(out, c.LoadEntries(out))
+	rec.Add(k2, testEntry())
+	rec.Abort()
+	rec.Add(k2, testEntry())
+	if err := rec.Commit(); err == nil {
+		t.Error("Commit after Abort succeeded")
+	}
+	after, err := os.ReadFile(c.EntriesFile(out))
+	if err != nil || string(after) != string(before) {
+		t.Errorf("entries changed by an aborted build (%v)", err)
+	}
+	noTemp(t, c)
+}
+
+// cacheKeys returns a cache, an output directory and the keys of n
+// modules.
+func cacheKeys(t *testing.T, n int) (*Cache, string, []Key) {
+	t.Helper()
+	c, err := open(t.TempDir(), []byte("obsc-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]Key, n)
+	for i := range keys {
+		keys[i], _ = c.Key(moduleDir(t, fmt.Sprintf("package obs\n// %d\n", i)))
+	}
+	return c, filepath.Join(t.TempDir(), "out"), keys
+}
+
+// noTemp fails when the entries directory holds anything but entries.
+func noTemp(t *testing.T, c *Cache) {
+	t.Helper()
+	des, _ := os.ReadDir(filepath.Join(c.dir, "v1", "entries"))
+	for _, de := range des {
+		if strings.HasPrefix(de.Name(), ".") {
+			t.Errorf("temporary file %s left in the cache", de.Name())
+		}
 	}
 }
 
@@ -171,12 +275,12 @@ func TestCorrupt(t *testing.T) {
 	c, _ := open(t.TempDir(), []byte("obsc-test"))
 	k, _ := c.Key(moduleDir(t, "package obs\n"))
 	out := filepath.Join(t.TempDir(), "out")
-	one := func(k Key, e *Entry) *Entries {
-		s := NewEntries()
-		s.Put(k, e)
-		return s
+	one := func(k Key, e *Entry) []byte {
+		return sealed.Seal(appendEntry([]byte(format+"\n"), k, e))
 	}
-	if err := c.SaveEntries(out, one(k, testEntry()), nil); err != nil {
+	rec := c.Record(out, NewEntries())
+	rec.Add(k, testEntry())
+	if err := rec.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	good, err := os.ReadFile(c.EntriesFile(out))
@@ -199,13 +303,13 @@ func TestCorrupt(t *testing.T) {
 		"Another format is a miss.":               reseal(strings.Replace(body, format, "obsc-cache v1", 1)),
 		"A bad key is a miss.":                    reseal(strings.Replace(body, "entry ", "entry zz", 1)),
 		"A key twice is a miss.":                  reseal(body + strings.TrimPrefix(body, format+"\n")),
-		"A path outside the module is a miss.": encodeEntries(one(k, &Entry{Name: "orders", Pos: at,
-			Files: map[string]Digest{"other/rules.yaml": {}}})),
-		"A path escaping the output is a miss.": encodeEntries(one(k, &Entry{Name: "orders", Pos: at,
-			Files: map[string]Digest{"orders/../../etc/passwd": {}}})),
-		"An entry without files is a miss.": encodeEntries(one(k, &Entry{Name: "orders", Pos: at})),
-		"A name with a slash is a miss.": encodeEntries(one(k, &Entry{Name: "a/b", Pos: at,
-			Files: map[string]Digest{"a/b/rules.yaml": {}}})),
+		"A path outside the module is a miss.": one(k, &Entry{Name: "orders", Pos: at,
+			Files: map[string]Digest{"other/rules.yaml": {}}}),
+		"A path escaping the output is a miss.": one(k, &Entry{Name: "orders", Pos: at,
+			Files: map[string]Digest{"orders/../../etc/passwd": {}}}),
+		"An entry without files is a miss.": one(k, &Entry{Name: "orders", Pos: at}),
+		"A name with a slash is a miss.": one(k, &Entry{Name: "a/b", Pos: at,
+			Files: map[string]Digest{"a/b/rules.yaml": {}}}),
 	}
 	if len(body) == 0 || !strings.HasPrefix(body, format+"\n") {
 		t.Fatalf("unexpected layout:\n%s", good)

@@ -1,6 +1,9 @@
 package sealed
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSealOpen(t *testing.T) {
 	body := []byte("format v1\nline two\n")
@@ -21,5 +24,27 @@ func TestSealOpen(t *testing.T) {
 		if _, ok := Open(bad); ok {
 			t.Errorf("%s: Open() accepted it", name)
 		}
+	}
+}
+
+// TestWriter: a Writer writes what Seal returns for the same body, in
+// whatever pieces it is given.
+func TestWriter(t *testing.T) {
+	body := "format v1\nline two\nline three\n"
+	var b strings.Builder
+	w := NewWriter(&b)
+	for _, piece := range []string{"format v1\nli", "", "ne two\n", "line three\n"} {
+		if _, err := w.Write([]byte(piece)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := string(Seal([]byte(body))); b.String() != want {
+		t.Errorf("Writer wrote %q, want %q", b.String(), want)
+	}
+	if got, ok := Open([]byte(b.String())); !ok || string(got) != body {
+		t.Errorf("Open() = %q, %v", got, ok)
 	}
 }
