@@ -7,7 +7,8 @@
 # /usr/bin/time -v: a cold obsc build (empty output, empty cache), the same
 # without the cache, build --check of the up-to-date tree with a warm cache
 # and without one, a warm rebuild after editing one module, sloth generate
-# of the same SLOs and cue export of the same modules. Results go to
+# of the same SLOs, cue export of the same modules, and the same bytes as
+# the output written alone (bench/writefloor). Results go to
 # bench/RESULTS.md (override with RESULTS=...), scratch to $BENCH_DIR
 # (default a temporary directory, removed at the end). The cold builds,
 # sloth and cue export run $BENCH_REPS times (default 3) and report the
@@ -33,10 +34,10 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 # Every tree stays until the end (see aside): N = 10,000 alone keeps about
-# 16 GB (two builds of 2.6 GB, three times), and a filesystem nearly full
-# makes every write slower.
+# 19 GB (two builds of 2.6 GB, three times, and writefloor's copy), and a
+# filesystem nearly full makes every write slower.
 need_gb=2
-for N in "${NS[@]}"; do need_gb=$((need_gb + N * 6 * ${BENCH_REPS:-3} / 10000 + 1)); done
+for N in "${NS[@]}"; do need_gb=$((need_gb + N * (6 * ${BENCH_REPS:-3} + 3) / 10000 + 1)); done
 where=${BENCH_DIR:-${TMPDIR:-/tmp}}
 [ -e "$where" ] || where=$(dirname "$where")
 avail_gb=$(df -Pk "$where" 2>/dev/null | awk 'NR==2 {print int($4/1048576)}')
@@ -55,6 +56,7 @@ mkdir -p "$GOBIN_DIR"
 echo "building obsc, bench/gen; installing sloth $SLOTH_VERSION and cue $CUE_VERSION into $GOBIN_DIR"
 $GO build -o "$WORK/obsc" ./cmd/obsc
 $GO build -o "$WORK/gen" ./bench/gen
+$GO build -o "$WORK/writefloor" ./bench/writefloor
 [ -x "$GOBIN_DIR/sloth" ] || (cd "$WORK" && GOBIN=$GOBIN_DIR GOFLAGS=-mod=mod $GO install github.com/slok/sloth/cmd/sloth@$SLOTH_VERSION)
 [ -x "$GOBIN_DIR/cue" ] || (cd "$WORK" && GOBIN=$GOBIN_DIR GOFLAGS=-mod=mod $GO install cuelang.org/go/cmd/cue@$CUE_VERSION)
 OBSC=$WORK/obsc
@@ -151,7 +153,7 @@ med() {
 ROWS=()
 FIT=()
 declare -A COLD INCR PEAK VS_SLOTH
-SLOTH_NOTES=() TURNS=() WRITEBACK=()
+SLOTH_NOTES=() TURNS=() WRITEBACK=() FLOOR=()
 for N in "${NS[@]}"; do
 	D=$WORK/n$N
 	# a kept $BENCH_DIR's tree of an earlier bench: set aside, not deleted
@@ -209,6 +211,14 @@ for N in "${NS[@]}"; do
 	cold=$(med "${colds[@]}") sloth=$(med "${sloths[@]}")
 	vs_sloth=$(awk -v r="$(med "${ratios[@]}")" 'BEGIN{printf "%.2f", r}')
 	TURNS+=("N = $N: obsc cold build ÷ sloth generate, turn by turn: $(printf '%s\n' "${ratios[@]}" | awk '{printf "%s%.2f", (NR>1)? ", " : "", $1}') (obsc ${colds[*]} s; sloth ${sloths[*]} s).")
+	# what writing the output costs here by itself (bench/writefloor):
+	# one module's files, N times, one file at a time, computing nothing
+	template=$(find out -mindepth 1 -maxdepth 1 -type d | sort | head -1)
+	aside floor-out
+	settle
+	measure "write the same bytes" "$WORK/writefloor" -from "$template" -n "$N" -o floor-out
+	FLOOR+=("N = $N: writing the same bytes and nothing else takes $WALL s here (bench/writefloor: the $(find "$template" -type f | wc -l) files of one module's output, $N times, one file at a time, on one core), against $cold s for obsc's cold build and $sloth s for Sloth.")
+	aside floor-out
 	# what the kernel writes back in the background, once that much is
 	# dirty, and while the build runs: see RESULTS.md
 	bg_bytes=$(awk '/^nr_dirty_background_threshold/ {printf "%.0f", $2 * 4096}' /proc/vmstat 2>/dev/null || true)
@@ -270,7 +280,7 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	echo "Linear fit: $fit."
-	for n in "${TURNS[@]}" "${SLOTH_NOTES[@]}" "${WRITEBACK[@]}"; do
+	for n in "${TURNS[@]}" "${SLOTH_NOTES[@]}" "${FLOOR[@]}" "${WRITEBACK[@]}"; do
 		echo
 		echo "$n"
 	done
