@@ -213,7 +213,8 @@ for N in "${NS[@]}"; do
 	TURNS+=("N = $N: obsc cold build ÷ sloth generate, turn by turn: $(printf '%s\n' "${ratios[@]}" | awk '{printf "%s%.2f", (NR>1)? ", " : "", $1}') (obsc ${colds[*]} s; sloth ${sloths[*]} s).")
 	# what writing the output costs here by itself (bench/writefloor):
 	# one module's files, N times, one file at a time, computing nothing
-	template=$(find out -mindepth 1 -maxdepth 1 -type d | sort | head -1)
+	template=
+	for d in out/*/; do template=${d%/} && break; done
 	aside floor-out
 	settle
 	measure "write the same bytes" "$WORK/writefloor" -from "$template" -n "$N" -o floor-out
