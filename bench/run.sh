@@ -247,7 +247,7 @@ for N in "${NS[@]}"; do
 
 	mps=$(awk -v n="$N" -v t="$cold" 'BEGIN{printf "%.0f", (t>0)? n/t : 0}')
 	if [ -n "$bg_bytes" ] && [ "$bytes" -gt "$bg_bytes" ]; then
-		WRITEBACK+=("N = $N: the output ($(awk -v b="$bytes" 'BEGIN{printf "%.1f GB", b/1e9}')) is more than the kernel lets sit dirty before it starts writing back in the background here ($(awk -v b="$bg_bytes" 'BEGIN{printf "%.1f GB", b/1e9}'), vm.dirty_background_ratio $(cat /proc/sys/vm/dirty_background_ratio)% of free memory): for the rest of the build the kernel's flusher threads write it to disk on the same cores, and the build's throughput drops (on this 2-core machine, to about half). Sloth's output (only SLO rules, about a tenth of the bytes) stays under it.")
+		WRITEBACK+=("N = $N: the output ($(awk -v b="$bytes" 'BEGIN{printf "%.1f GB", b/1e9}')) is more than the kernel lets sit dirty before it starts writing back in the background here ($(awk -v b="$bg_bytes" 'BEGIN{printf "%.1f GB", b/1e9}'), vm.dirty_background_ratio $(cat /proc/sys/vm/dirty_background_ratio)% of free memory): from then on the kernel's flusher threads write it to disk on the same cores as the build (see bench/README.md). Sloth's output (only SLO rules, about a tenth of the bytes) stays under it.")
 	fi
 	vs_cue=$(awk -v a="$cold" -v b="$cue" 'BEGIN{printf "%.2f", (b>0)? a/b : 0}')
 	mib=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')
