@@ -129,6 +129,17 @@ func TestRecordKeeps(t *testing.T) {
 	if err := rec.Commit(); err == nil {
 		t.Error("a second Commit succeeded")
 	}
+	// Nothing compiled, a module gone: the file is written from the
+	// entries kept alone.
+	rec = c.Record(out, got)
+	rec.Keep(k1)
+	if err := rec.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got = c.LoadEntries(out)
+	if _, hit := got.Get(k1); !hit || got.Len() != 1 {
+		t.Errorf("after a build that kept one entry: hit %v, %d entries; want it alone", hit, got.Len())
+	}
 	noTemp(t, c)
 }
 
