@@ -195,28 +195,60 @@ func Write(dir string, fs FileSet, t *Tree) ([]Change, error) {
 // through a temporary file renamed over it, so that a reader sees the old
 // file, the new one or none.
 func WriteAtomic(file string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+	a, err := CreateAtomic(file)
+	if err != nil {
 		return err
+	}
+	if _, err := a.Write(data); err != nil {
+		a.Abort()
+		return err
+	}
+	return a.Commit()
+}
+
+// An AtomicFile is WriteAtomic for a file written piece by piece: a
+// temporary file beside it (named .obsc-*), renamed over it by Commit.
+type AtomicFile struct {
+	f    *os.File
+	file string
+}
+
+// CreateAtomic starts an AtomicFile that will be file, creating its
+// directory.
+func CreateAtomic(file string) (*AtomicFile, error) {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return nil, err
 	}
 	f, err := os.CreateTemp(filepath.Dir(file), ".obsc-*")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
+	return &AtomicFile{f: f, file: file}, nil
+}
+
+// Write writes p to the temporary file.
+func (a *AtomicFile) Write(p []byte) (int, error) { return a.f.Write(p) }
+
+// Commit puts what was written in place of the file (mode 0644). When it
+// fails, the file is as it was and the temporary file is gone.
+func (a *AtomicFile) Commit() error {
+	err := a.f.Chmod(0o644)
+	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, file)
+		err = os.Rename(a.f.Name(), a.file)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		os.Remove(a.f.Name())
 	}
 	return err
+}
+
+// Abort drops what was written: the file stays as it was.
+func (a *AtomicFile) Abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
 }
 
 // Has reports whether p was added.

@@ -3,11 +3,10 @@ package cache
 import (
 	"bufio"
 	"errors"
-	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/tinysystems/obsc/internal/sealed"
+	"github.com/tinysystems/obsc/targets"
 )
 
 // A Recorder writes the entries of one build of an output directory as
@@ -35,9 +34,9 @@ type Recorder struct {
 	prev *Entries
 
 	mu   sync.Mutex
-	keys map[Key]bool // every entry added or kept
-	kept []Key        // taken from prev: written by Commit
-	f    *os.File     // the temporary file, from the first Add
+	keys map[Key]bool        // every entry added or kept
+	kept []Key               // taken from prev: written by Commit
+	f    *targets.AtomicFile // the file, from the first Add
 	w    *bufio.Writer
 	s    *sealed.Writer
 	buf  []byte
@@ -65,13 +64,9 @@ func (r *Recorder) Add(k Key, e *Entry) {
 	_, r.err = r.s.Write(r.buf)
 }
 
-// open starts the temporary file, its format line written.
+// open starts the file, its format line written.
 func (r *Recorder) open() bool {
-	file := r.c.EntriesFile(r.out)
-	if r.err = os.MkdirAll(filepath.Dir(file), 0o755); r.err != nil {
-		return false
-	}
-	if r.f, r.err = os.CreateTemp(filepath.Dir(file), ".obsc-*"); r.err != nil {
+	if r.f, r.err = targets.CreateAtomic(r.c.EntriesFile(r.out)); r.err != nil {
 		return false
 	}
 	r.w = bufio.NewWriterSize(r.f, 64<<10)
@@ -130,18 +125,11 @@ func (r *Recorder) Commit() error {
 	if r.err = r.s.Close(); r.err == nil {
 		r.err = r.w.Flush()
 	}
-	if r.err == nil {
-		r.err = r.f.Chmod(0o644)
+	if r.err != nil {
+		return r.err
 	}
-	if cerr := r.f.Close(); r.err == nil {
-		r.err = cerr
-	}
-	if r.err == nil {
-		r.err = os.Rename(r.f.Name(), r.c.EntriesFile(r.out))
-	}
-	if r.err == nil {
-		r.f = nil // in place: nothing for abort to remove
-	}
+	r.err = r.f.Commit()
+	r.f = nil // in place, or removed: nothing for abort to do
 	return r.err
 }
 
@@ -156,8 +144,7 @@ var errDone = errors.New("cache entries already committed or dropped")
 
 func (r *Recorder) abort() {
 	if r.f != nil {
-		r.f.Close()
-		os.Remove(r.f.Name())
+		r.f.Abort()
 		r.f = nil
 	}
 	if r.err == nil {
