@@ -305,13 +305,6 @@ func (s *Entries) Get(k Key) (*Entry, bool) {
 	return e, ok
 }
 
-// Put stores e under k.
-func (s *Entries) Put(k Key, e *Entry) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[k] = e
-}
-
 // Len is the number of entries.
 func (s *Entries) Len() int {
 	s.mu.Lock()
