@@ -29,7 +29,8 @@ const (
 	// a no-op build should not write to the cache every time.
 	usedEvery = time.Hour
 	// leftoverAge is the age after which a temporary file of an
-	// interrupted write (targets.WriteAtomic) is removed.
+	// interrupted write (targets.AtomicFile: WriteAtomic, the entries a
+	// Recorder was writing when the build was killed) is removed.
 	leftoverAge = 24 * time.Hour
 )
 
