@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -166,38 +167,58 @@ func TestGoldenOperatorTypes(t *testing.T) {
 			if err := yaml.UnmarshalStrict(read("dashboard-configmap.yaml"), &cm); err != nil {
 				t.Errorf("dashboard-configmap.yaml: %v", err)
 			}
-			if cm.Data[m+".json"] != string(read("dashboard.json")) {
-				t.Errorf("the ConfigMap does not hold dashboard.json as %s.json", m)
+			// dashboard.json, compacted on one line (see configMap)
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, read("dashboard.json")); err != nil {
+				t.Fatalf("dashboard.json: %v", err)
+			}
+			if cm.Data[m+".json"] != compact.String()+"\n" {
+				t.Errorf("the ConfigMap does not hold dashboard.json, compacted, as %s.json", m)
 			}
 		})
 	}
 }
 
 // TestGoldenDashboardsDecode decodes every dashboard strictly into the
-// Foundation SDK's dashboard type.
+// Foundation SDK's dashboard type: dashboard.json, and the one the
+// ConfigMap carries to the Grafana sidecar.
 func TestGoldenDashboardsDecode(t *testing.T) {
 	plugins.RegisterDefaultPlugins()
 	for _, m := range goldenModules(t) {
-		t.Run(m, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(goldenDir, m, "dashboard.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var strict dashboard.Dashboard
-			if err := strict.UnmarshalJSONStrict(data); err != nil {
-				// v0.0.22 returns an empty cog.BuildErrors as a non-nil error.
-				var be cog.BuildErrors
-				if !errors.As(err, &be) || len(be) > 0 {
-					t.Fatalf("UnmarshalJSONStrict: %v", err)
+		dir := filepath.Join(goldenDir, m)
+		pretty, err := os.ReadFile(filepath.Join(dir, "dashboard.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmData, err := os.ReadFile(filepath.Join(dir, "dashboard-configmap.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cm corev1.ConfigMap
+		if err := yaml.Unmarshal(cmData, &cm); err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range map[string][]byte{
+			m + "/dashboard.json":                               pretty,
+			m + "/dashboard-configmap.yaml data." + m + ".json": []byte(cm.Data[m+".json"]),
+		} {
+			t.Run(name, func(t *testing.T) {
+				var strict dashboard.Dashboard
+				if err := strict.UnmarshalJSONStrict(data); err != nil {
+					// v0.0.22 returns an empty cog.BuildErrors as a non-nil error.
+					var be cog.BuildErrors
+					if !errors.As(err, &be) || len(be) > 0 {
+						t.Fatalf("UnmarshalJSONStrict: %v", err)
+					}
 				}
-			}
-			var d dashboard.Dashboard
-			if err := json.Unmarshal(data, &d); err != nil {
-				t.Fatal(err)
-			}
-			if d.Uid == nil || *d.Uid != "obsc-"+m || len(d.Panels) == 0 {
-				t.Errorf("dashboard uid %v with %d panels, want obsc-%s with panels", d.Uid, len(d.Panels), m)
-			}
-		})
+				var d dashboard.Dashboard
+				if err := json.Unmarshal(data, &d); err != nil {
+					t.Fatal(err)
+				}
+				if d.Uid == nil || *d.Uid != "obsc-"+m || len(d.Panels) == 0 {
+					t.Errorf("dashboard uid %v with %d panels, want obsc-%s with panels", d.Uid, len(d.Panels), m)
+				}
+			})
+		}
 	}
 }

@@ -355,7 +355,19 @@ func marshalIndented(v any) ([]byte, error) {
 // watches: labelled with Kubernetes.DashboardLabels (the sidecar's label
 // selector), the module's object labels and managed-by obsc, and placed in
 // Dashboard.Folder through the sidecar's folder annotation.
-func configMap(m *ir.Module, data []byte) ([]byte, error) {
+//
+// The ConfigMap carries the dashboard compacted, on one line: the same
+// JSON as dashboard.json, which stays indented for review and import, in
+// 40% fewer bytes. A ConfigMap is applied, not read: client-side kubectl
+// apply copies the whole object into its last-applied-configuration
+// annotation, which the API server limits to 256 KiB, and a ConfigMap
+// holds at most 1 MiB, so the indentation would count against both (as
+// kube-prometheus-stack's chart, which minifies its dashboards too).
+func configMap(m *ir.Module, pretty []byte) ([]byte, error) {
+	data, err := compactJSON(pretty)
+	if err != nil {
+		return nil, err
+	}
 	lbls := m.ObjectLabelsWith(m.Kubernetes.DashboardLabels)
 	var annotations map[string]string
 	if m.Dashboard.Folder != "" {

@@ -2,6 +2,7 @@ package grafana
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -71,9 +72,17 @@ func TestConfigMap(t *testing.T) {
 			if diff := cmp.Diff(tt.expAnnotations, cm.Annotations); diff != "" {
 				t.Errorf("annotations mismatch (-want +got):\n%s", diff)
 			}
-			want := string(fs[tt.m.Name+"/"+DashboardFile])
-			if diff := cmp.Diff(map[string]string{tt.m.Name + ".json": want}, cm.Data); diff != "" {
-				t.Errorf("data mismatch (-want dashboard.json +got):\n%s", diff)
+			// dashboard.json compacted by encoding/json, on one line
+			var want bytes.Buffer
+			if err := json.Compact(&want, fs[tt.m.Name+"/"+DashboardFile]); err != nil {
+				t.Fatalf("dashboard.json: %v", err)
+			}
+			want.WriteByte('\n')
+			if diff := cmp.Diff(map[string]string{tt.m.Name + ".json": want.String()}, cm.Data); diff != "" {
+				t.Errorf("data mismatch (-want dashboard.json compacted +got):\n%s", diff)
+			}
+			if n := strings.Count(cm.Data[tt.m.Name+".json"], "\n"); n != 1 {
+				t.Errorf("the ConfigMap's dashboard has %d lines, want 1", n)
 			}
 		})
 	}
