@@ -2,6 +2,7 @@ package grafana
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 
@@ -12,48 +13,51 @@ import (
 // between tokens dropped, and a trailing newline: what json.Compact makes
 // of it, plus the newline. It is the dashboard the ConfigMap carries (see
 // configMap): pretty is JSON this package printed, so it only has to
-// tell strings, copied whole, from the whitespace around them, which it
-// does a run at a time instead of a byte at a time through json.Compact's
-// full scanner. Under targets.SelfCheck the result is compared with
+// tell strings, copied whole, from the whitespace around them: runs of
+// bytes at a time, where json.Compact puts every byte through its full
+// scanner (3x slower). Under targets.SelfCheck the result is compared with
 // json.Compact's.
 func compactJSON(pretty []byte) ([]byte, error) {
-	out := make([]byte, 0, len(pretty)*2/3)
-	s := pretty
-	for len(s) > 0 {
-		// Outside a string: keep the structural bytes up to the next
-		// string, drop the whitespace.
-		q := bytes.IndexByte(s, '"')
-		if q < 0 {
-			q = len(s)
-		}
-		for _, c := range s[:q] {
-			if c != ' ' && c != '\n' && c != '\t' && c != '\r' {
-				out = append(out, c)
+	out := make([]byte, 0, len(pretty)*2/3+1)
+	s, n := pretty, len(pretty)
+	for i := 0; i < n; {
+		switch s[i] {
+		case ' ', '\n', '\t', '\r':
+			// whitespace: dropped, indentation eight spaces at a time
+			i++
+			for i+8 <= n && binary.LittleEndian.Uint64(s[i:]) == 0x2020202020202020 {
+				i += 8
 			}
-		}
-		s = s[q:]
-		if len(s) == 0 {
-			break
-		}
-		// A string, from its opening quote to its closing one.
-		end := 1
-		for {
-			i := bytes.IndexAny(s[end:], "\"\\")
-			if i < 0 {
-				return nil, errors.New("internal error: the dashboard JSON ends inside a string")
+		case '"':
+			// a string, copied whole: its closing quote is the first one
+			// after it that an even number of backslashes precedes
+			j := i + 1
+			for {
+				k := bytes.IndexByte(s[j:], '"')
+				if k < 0 {
+					return nil, errors.New("internal error: the dashboard JSON ends inside a string")
+				}
+				j += k
+				b := j - 1
+				for s[b] == '\\' {
+					b--
+				}
+				if (j-1-b)%2 == 0 {
+					break
+				}
+				j++
 			}
-			end += i
-			if s[end] == '"' {
-				end++
-				break
+			out = append(out, s[i:j+1]...)
+			i = j + 1
+		default:
+			// punctuation, a number, true, false or null
+			j := i + 1
+			for j < n && s[j] != ' ' && s[j] != '\n' && s[j] != '"' && s[j] != '\t' && s[j] != '\r' {
+				j++
 			}
-			end += 2 // a backslash and the byte it escapes
-			if end > len(s) {
-				return nil, errors.New("internal error: the dashboard JSON ends inside a string")
-			}
+			out = append(out, s[i:j]...)
+			i = j
 		}
-		out = append(out, s[:end]...)
-		s = s[end:]
 	}
 	out = append(out, '\n')
 	if targets.SelfCheck {

@@ -72,3 +72,19 @@ func TestCompactJSONUnterminated(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkCompactJSON(b *testing.B) {
+	fs, err := Render(ordersModule())
+	if err != nil {
+		b.Fatal(err)
+	}
+	pretty := fs[ordersModule().Name+"/"+DashboardFile]
+	defer func(on bool) { targets.SelfCheck = on }(targets.SelfCheck)
+	targets.SelfCheck = false
+	b.SetBytes(int64(len(pretty)))
+	for b.Loop() {
+		if _, err := compactJSON(pretty); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
