@@ -202,6 +202,9 @@ func TestStateSaveLoad(t *testing.T) {
 	if !state.Equal(got) {
 		t.Fatalf("LoadState() = %+v, want %+v", got, state)
 	}
+	if ents, err := os.ReadDir(filepath.Dir(file)); err != nil || len(ents) != 1 || ents[0].Name() != "x" {
+		t.Errorf("the state's directory holds %v (%v), want only x (no temporary file)", ents, err)
+	}
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

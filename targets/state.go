@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -94,26 +93,43 @@ func LoadState(file string) *State {
 }
 
 // Save writes s to file atomically, closed by the SHA-256 of what
-// precedes, so a truncated or edited state is detected and ignored.
+// precedes, so a truncated or edited state is detected and ignored. It
+// streams: a line at a time through a small buffer, never the whole file
+// in memory (16 MB at 100,000 files, most of the memory a build's end
+// would otherwise take).
 func (s *State) Save(file string) error {
-	var b bytes.Buffer
-	b.Grow(len(stateFormat) + 1 + len(s.Files)*160)
-	b.WriteString(stateFormat + "\n")
+	a, err := CreateAtomic(file)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(a, 64<<10)
+	sw := sealed.NewWriter(w)
+	_, err = sw.Write([]byte(stateFormat + "\n"))
 	line := make([]byte, 0, 256)
 	for _, p := range ir.SortedKeys(s.Files) {
+		if err != nil {
+			break
+		}
 		f := s.Files[p]
 		st := f.Stat
 		line = hex.AppendEncode(line[:0], f.Digest[:])
-		for _, n := range []uint64{uint64(st.Size), uint64(st.Mtime), uint64(st.Ctime), st.Ino, st.Dev, uint64(st.Mode)} {
+		for _, n := range [...]uint64{uint64(st.Size), uint64(st.Mtime), uint64(st.Ctime), st.Ino, st.Dev, uint64(st.Mode)} {
 			line = strconv.AppendUint(append(line, ' '), n, 10)
 		}
 		line = append(append(append(line, ' '), p...), '\n')
-		b.Write(line)
+		_, err = sw.Write(line)
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+	if err == nil {
+		err = sw.Close()
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		a.Abort()
 		return err
 	}
-	return WriteAtomic(file, sealed.Seal(b.Bytes()))
+	return a.Commit()
 }
 
 // Equal reports whether s and other record the same files alike (then a
