@@ -1,9 +1,13 @@
 package targets
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/tinysystems/obsc/internal/sealed"
 )
 
 // TestAtomicFile: a reader sees the old file until Commit, the new one
@@ -59,4 +63,52 @@ func TestAtomicFile(t *testing.T) {
 		t.Errorf("after Abort: %q, want the file as it was", got)
 	}
 	noTemp()
+}
+
+// TestSealedFile: Commit puts in place what sealed.Seal makes of all that
+// was written, however it was split; Abort leaves the file as it was.
+func TestSealedFile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "sub")
+	file := filepath.Join(dir, "f")
+	body := strings.Repeat("a line of the body\n", 10000) // past the buffer
+	f, err := CreateSealed(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rest := body; rest != ""; {
+		n := min(len(rest), 7777)
+		if _, err := f.Write([]byte(rest[:n])); err != nil {
+			t.Fatal(err)
+		}
+		rest = rest[n:]
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("before Commit: %v, want no file yet", err)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sealed.Seal([]byte(body)); !bytes.Equal(data, want) {
+		t.Errorf("committed %d bytes, want sealed.Seal's %d", len(data), len(want))
+	}
+	if got, ok := sealed.Open(data); !ok || string(got) != body {
+		t.Errorf("sealed.Open of the file: ok %v, body intact %v", ok, string(got) == body)
+	}
+
+	f, err = CreateSealed(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("dropped\n"))
+	f.Abort()
+	if after, _ := os.ReadFile(file); !bytes.Equal(after, data) {
+		t.Error("after Abort: the file changed")
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(dir, ".obsc-*")); len(tmp) != 0 {
+		t.Errorf("temporary files left: %v", tmp)
+	}
 }

@@ -98,38 +98,30 @@ func LoadState(file string) *State {
 // in memory (16 MB at 100,000 files, most of the memory a build's end
 // would otherwise take).
 func (s *State) Save(file string) error {
-	a, err := CreateAtomic(file)
+	f, err := CreateSealed(file)
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(a, 64<<10)
-	sw := sealed.NewWriter(w)
-	_, err = sw.Write([]byte(stateFormat + "\n"))
+	_, err = f.Write([]byte(stateFormat + "\n"))
 	line := make([]byte, 0, 256)
 	for _, p := range ir.SortedKeys(s.Files) {
 		if err != nil {
 			break
 		}
-		f := s.Files[p]
-		st := f.Stat
-		line = hex.AppendEncode(line[:0], f.Digest[:])
+		sf := s.Files[p]
+		st := sf.Stat
+		line = hex.AppendEncode(line[:0], sf.Digest[:])
 		for _, n := range [...]uint64{uint64(st.Size), uint64(st.Mtime), uint64(st.Ctime), st.Ino, st.Dev, uint64(st.Mode)} {
 			line = strconv.AppendUint(append(line, ' '), n, 10)
 		}
 		line = append(append(append(line, ' '), p...), '\n')
-		_, err = sw.Write(line)
-	}
-	if err == nil {
-		err = sw.Close()
-	}
-	if err == nil {
-		err = w.Flush()
+		_, err = f.Write(line)
 	}
 	if err != nil {
-		a.Abort()
+		f.Abort()
 		return err
 	}
-	return a.Commit()
+	return f.Commit()
 }
 
 // Equal reports whether s and other record the same files alike (then a

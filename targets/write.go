@@ -1,6 +1,7 @@
 package targets
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/sealed"
 )
 
 // A Change is one difference between a FileSet and the tree on disk.
@@ -250,6 +252,46 @@ func (a *AtomicFile) Abort() {
 	a.f.Close()
 	os.Remove(a.f.Name())
 }
+
+// A SealedFile is an AtomicFile written through a buffer and sealed as it
+// goes (internal/sealed: closed by the SHA-256 of what precedes), for
+// files too large to build in memory first: the State, the cache's
+// entries.
+type SealedFile struct {
+	a *AtomicFile
+	w *bufio.Writer
+	s *sealed.Writer
+}
+
+// CreateSealed starts a SealedFile that will be file.
+func CreateSealed(file string) (*SealedFile, error) {
+	a, err := CreateAtomic(file)
+	if err != nil {
+		return nil, err
+	}
+	w := bufio.NewWriterSize(a, 64<<10)
+	return &SealedFile{a: a, w: w, s: sealed.NewWriter(w)}, nil
+}
+
+// Write adds p to the body, which must end in a newline by Commit.
+func (f *SealedFile) Write(p []byte) (int, error) { return f.s.Write(p) }
+
+// Commit seals what was written and puts it in place of the file, as
+// AtomicFile.Commit does. When it fails, the file is as it was.
+func (f *SealedFile) Commit() error {
+	err := f.s.Close()
+	if err == nil {
+		err = f.w.Flush()
+	}
+	if err != nil {
+		f.a.Abort()
+		return err
+	}
+	return f.a.Commit()
+}
+
+// Abort drops what was written: the file stays as it was.
+func (f *SealedFile) Abort() { f.a.Abort() }
 
 // Has reports whether p was added.
 func (c *Checker) Has(p string) bool {

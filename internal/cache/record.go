@@ -1,11 +1,9 @@
 package cache
 
 import (
-	"bufio"
 	"errors"
 	"sync"
 
-	"github.com/tinysystems/obsc/internal/sealed"
 	"github.com/tinysystems/obsc/targets"
 )
 
@@ -36,9 +34,7 @@ type Recorder struct {
 	mu   sync.Mutex
 	keys map[Key]bool        // every entry added or kept
 	kept []Key               // taken from prev: written by Commit
-	f    *targets.AtomicFile // the file, from the first Add
-	w    *bufio.Writer
-	s    *sealed.Writer
+	f    *targets.SealedFile // the file, from the first Add
 	buf  []byte
 	err  error // the first failure: then Commit writes nothing
 }
@@ -61,17 +57,15 @@ func (r *Recorder) Add(k Key, e *Entry) {
 	}
 	r.keys[k] = true
 	r.buf = appendEntry(r.buf[:0], k, e)
-	_, r.err = r.s.Write(r.buf)
+	_, r.err = r.f.Write(r.buf)
 }
 
 // open starts the file, its format line written.
 func (r *Recorder) open() bool {
-	if r.f, r.err = targets.CreateAtomic(r.c.EntriesFile(r.out)); r.err != nil {
+	if r.f, r.err = targets.CreateSealed(r.c.EntriesFile(r.out)); r.err != nil {
 		return false
 	}
-	r.w = bufio.NewWriterSize(r.f, 64<<10)
-	r.s = sealed.NewWriter(r.w)
-	_, r.err = r.s.Write([]byte(format + "\n"))
+	_, r.err = r.f.Write([]byte(format + "\n"))
 	return r.err == nil
 }
 
@@ -118,15 +112,9 @@ func (r *Recorder) Commit() error {
 	for _, k := range r.kept {
 		e, _ := r.prev.Get(k)
 		r.buf = appendEntry(r.buf[:0], k, e)
-		if _, r.err = r.s.Write(r.buf); r.err != nil {
+		if _, r.err = r.f.Write(r.buf); r.err != nil {
 			return r.err
 		}
-	}
-	if r.err = r.s.Close(); r.err == nil {
-		r.err = r.w.Flush()
-	}
-	if r.err != nil {
-		return r.err
 	}
 	r.err = r.f.Commit()
 	r.f = nil // in place, or removed: nothing for abort to do
