@@ -527,11 +527,11 @@ func (o *Output) copyInPlace(changes []Change) error {
 // file it holds now. Files Commit did not touch keep what Scan saw.
 func (o *Output) State() *State {
 	s := &State{Files: make(map[string]StateFile, len(o.files))}
+	// in no order: the State is a map, and Save sorts what it writes
 	paths := make([]string, 0, len(o.files))
 	for p := range o.files {
 		paths = append(paths, p)
 	}
-	sort.Strings(paths)
 	stats := make([]Stat, len(paths))
 	ok := make([]bool, len(paths))
 	parallelIO(len(paths), func(i int) {
