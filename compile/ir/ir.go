@@ -265,8 +265,15 @@ type SLO struct {
 	Pos       Pos
 }
 
-// ErrorBudget is the allowed error ratio, 1 - Objective/100.
-func (s *SLO) ErrorBudget() float64 { return 1 - s.Objective/100 }
+// ObjectiveRatio is the objective as a ratio, Objective/100, rounded to 12
+// significant digits (RoundSig): 0.999 for 99.9, not 0.9990000000000001.
+func (s *SLO) ObjectiveRatio() float64 { return RoundSig(s.Objective / 100) }
+
+// ErrorBudget is the allowed error ratio, 1 - Objective/100, rounded to 12
+// significant digits (RoundSig): 0.001 for 99.9, not 0.0010000000000000009.
+// Every target and check reads the budget here, so a rule, its promtool
+// test and the dashboard's threshold line all print the same number.
+func (s *SLO) ErrorBudget() float64 { return RoundSig(1 - s.Objective/100) }
 
 // Tier is the configuration of the page or ticket alert of an SLO.
 type Tier struct {

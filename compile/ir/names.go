@@ -183,6 +183,20 @@ func FormatDuration(d time.Duration) string {
 	return b.String()
 }
 
+// RoundSig rounds f to 12 significant digits, removing the binary noise of
+// decimal arithmetic (1 - 0.999 is 0.0010000000000000009) while keeping
+// every digit a spec can meaningfully write.
+func RoundSig(f float64) float64 {
+	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+		return f
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
+}
+
 // FormatFloat prints a float the way Prometheus and the client libraries
 // print bucket bounds and thresholds: shortest representation, no
 // exponent for ordinary values ("0.005", "2.5", "10").

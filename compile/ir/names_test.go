@@ -133,3 +133,32 @@ func TestObjectLabelsWith(t *testing.T) {
 		t.Error("ObjectLabelsWith changed the module's own labels")
 	}
 }
+
+// TestSLORatios: the objective and the error budget come out as the
+// decimals the spec wrote, not their binary neighbours, since they are
+// printed in rules, promtool tests and dashboard thresholds.
+func TestSLORatios(t *testing.T) {
+	for _, c := range []struct {
+		objective, ratio, budget float64
+	}{
+		{99.9, 0.999, 0.001}, // 99.9/100 is 0.9990000000000001, 1 - that 0.0009999999999998899
+		{99.5, 0.995, 0.005}, // 1 - 0.995 is 0.0050000000000000044
+		{99.99, 0.9999, 0.0001},
+		{90, 0.9, 0.1}, // 1 - 0.9 is 0.09999999999999998
+		{99, 0.99, 0.01},
+		{99.95, 0.9995, 0.0005},
+		{0, 0, 1},
+		{100, 1, 0},
+	} {
+		s := &SLO{Objective: c.objective}
+		if got := s.ObjectiveRatio(); got != c.ratio {
+			t.Errorf("objective %v: ObjectiveRatio() = %v, want %v", c.objective, got, c.ratio)
+		}
+		if got := s.ErrorBudget(); got != c.budget {
+			t.Errorf("objective %v: ErrorBudget() = %v, want %v", c.objective, got, c.budget)
+		}
+	}
+	if got := RoundSig(1.0 / 3); got != 0.333333333333 {
+		t.Errorf("RoundSig(1/3) = %v, want 12 significant digits", got)
+	}
+}

@@ -153,7 +153,7 @@ func (r *renderer) sloAvailabilityStat(slo *ir.SLO) *stat.PanelBuilder {
 		Description(r.sloText(slo).desc + " Share of good events over the last " + window + " (1 - " + ir.SLIErrorRecord(slo.Window) + "), and the objective.").
 		Unit(unitPercent).
 		Decimals(3).
-		Thresholds(thresholds(colorBad, step(slo.Objective/100, colorOK))).
+		Thresholds(thresholds(colorBad, step(slo.ObjectiveRatio(), colorOK))).
 		WithTarget(r.query("A", "1 - "+r.sloSelector(ir.SLIErrorRecord(slo.Window), slo), good)).
 		WithTarget(r.query("B", r.sloSelector(ir.RecObjective, slo), "objective"))
 }
@@ -212,7 +212,7 @@ func sloDescription(m *ir.Module, slo *ir.SLO) string {
 	default:
 		sli = fmt.Sprintf("%s events not matching %s", slo.SLI.Metric, strings.Join(ir.Matchers(slo.SLI.Errors), ", "))
 	}
-	d := fmt.Sprintf("Objective: %s of %s over %s.", percent(slo.Objective/100), sli, ir.FormatDuration(slo.Window))
+	d := fmt.Sprintf("Objective: %s of %s over %s.", percent(slo.ObjectiveRatio()), sli, ir.FormatDuration(slo.Window))
 	if slo.Description != "" {
 		d = sentence(slo.Description) + " " + d
 	}

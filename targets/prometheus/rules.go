@@ -2,7 +2,6 @@ package prometheus
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -363,7 +362,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 		record string
 		tree   promparser.Expr
 	}{
-		{ir.RecObjective, vectorOf(roundSig(s.Objective / 100))},
+		{ir.RecObjective, vectorOf(s.ObjectiveRatio())},
 		{ir.RecErrorBudget, vectorOf(budget)},
 		{ir.RecBurnRate, binary(promparser.DIV, b.sloNode(b.sliRecord(sliShortWindow), s), number(budget))},
 		{ir.RecPeriodBurnRate, binary(promparser.DIV, b.sloNode(b.sliRecord(s.Window), s), number(budget))},
@@ -400,7 +399,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 func (b *builder) metaText(s *ir.SLO, i int) string {
 	budget := num(budgetOf(s))
 	return [...]string{
-		"vector(" + num(roundSig(s.Objective/100)) + ")",
+		"vector(" + num(s.ObjectiveRatio()) + ")",
 		"vector(" + budget + ")",
 		b.sloSelector(ir.SLIErrorRecord(sliShortWindow), s) + " / " + budget,
 		b.sloSelector(ir.SLIErrorRecord(s.Window), s) + " / " + budget,
@@ -847,22 +846,9 @@ func copyLabels(l map[string]string) map[string]string {
 	return out
 }
 
-// budgetOf is the error budget rounded to 12 significant digits, so 99.9
-// gives 0.001 and not 0.0010000000000000009.
-func budgetOf(s *ir.SLO) float64 { return roundSig(s.ErrorBudget()) }
-
-// roundSig rounds f to 12 significant digits, removing the binary noise of
-// decimal arithmetic.
-func roundSig(f float64) float64 {
-	if f == 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-		return f
-	}
-	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
-	if err != nil {
-		return f
-	}
-	return r
-}
+// budgetOf is the error budget, rounded as the IR rounds it (0.001 for
+// 99.9, not 0.0010000000000000009).
+func budgetOf(s *ir.SLO) float64 { return s.ErrorBudget() }
 
 // num prints a number as a PromQL literal.
 func num(f float64) string { return ir.FormatFloat(f) }

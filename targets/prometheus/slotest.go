@@ -319,7 +319,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	tg.PromQLExprTests = []exprTest{
 		g.recordSample(s, short, g.sliRecord(sliShortWindow), false, 0),
 		g.recordSample(s, short, g.sliRecord(s.Window), false, 0),
-		g.recordSample(s, short, ir.RecObjective, true, roundSig(s.Objective/100)),
+		g.recordSample(s, short, ir.RecObjective, true, s.ObjectiveRatio()),
 		g.recordSample(s, short, ir.RecErrorBudget, true, b),
 		g.recordSample(s, short, ir.RecBudgetRemaining, true, 1),
 	}
@@ -413,7 +413,7 @@ func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprT
 	}
 	b := budgetOf(s)
 	out = append(out,
-		g.recordSample(s, at, ir.RecObjective, true, roundSig(s.Objective/100)),
+		g.recordSample(s, at, ir.RecObjective, true, s.ObjectiveRatio()),
 		g.recordSample(s, at, ir.RecErrorBudget, true, b),
 		g.recordClose(s, at, ir.RecBurnRate, true, r/b),
 		g.recordClose(s, at, ir.RecPeriodBurnRate, true, r/b),
@@ -435,7 +435,7 @@ func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 	tg.PromQLExprTests = []exprTest{
 		g.newExprTest(short, g.sloSelector(g.sliRecord(sliShortWindow), s), nil),
 		g.newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
-		g.recordSample(s, short, ir.RecObjective, true, roundSig(s.Objective/100)),
+		g.recordSample(s, short, ir.RecObjective, true, s.ObjectiveRatio()),
 		g.recordSample(s, short, ir.RecErrorBudget, true, budgetOf(s)),
 	}
 	return []testGroup{tg}
