@@ -58,11 +58,11 @@ func Render(m *ir.Module) (targets.FileSet, error) {
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}
-	data, err := marshalJSON(d)
+	data, compact, err := marshalJSON(d)
 	if err != nil {
 		return nil, fmt.Errorf("could not marshal the dashboard of module %s: %w", m.Name, err)
 	}
-	cm, err := configMap(m, data)
+	cm, err := configMap(m, data, compact)
 	if err != nil {
 		return nil, fmt.Errorf("could not marshal the dashboard ConfigMap of module %s: %w", m.Name, err)
 	}
@@ -311,14 +311,19 @@ func joinValues(values []string) string {
 // sortedJSON gives up on takes the slow path, which reports encoding/json's
 // own error if it has one. Under targets.SelfCheck the result is compared
 // with the slow path's.
-func marshalJSON(d dashboard.Dashboard) ([]byte, error) {
-	out, err := sortedJSON(d, int(dashboardSize.Load()))
+//
+// compact is the same JSON as compactJSON compacts it, or nil for the
+// caller to compact it.
+func marshalJSON(d dashboard.Dashboard) (pretty, compact []byte, err error) {
+	out, compact, err := sortedJSONCompact(d, int(dashboardSize.Load()))
 	if err != nil {
-		return marshalIndented(d)
+		out, err := marshalIndented(d)
+		return out, nil, err
 	}
 	dashboardSize.Store(int64(len(out) + len(out)/8))
-	return selfChecked(out, func() ([]byte, error) { return marshalIndented(d) },
+	out, err = selfChecked(out, func() ([]byte, error) { return marshalIndented(d) },
 		"the dashboard written by sortedJSON differs from it marshalled by encoding/json and re-indented")
+	return out, compact, err
 }
 
 // selfChecked is out, or under targets.SelfCheck an internal error saying
@@ -363,10 +368,17 @@ func marshalIndented(v any) ([]byte, error) {
 // annotation, which the API server limits to 256 KiB, and a ConfigMap
 // holds at most 1 MiB, so the indentation would count against both (as
 // kube-prometheus-stack's chart, which minifies its dashboards too).
-func configMap(m *ir.Module, pretty []byte) ([]byte, error) {
-	data, err := compactJSON(pretty)
-	if err != nil {
-		return nil, err
+func configMap(m *ir.Module, pretty, compact []byte) ([]byte, error) {
+	data := compact
+	if data == nil || targets.SelfCheck {
+		slow, err := compactJSON(pretty)
+		if err != nil {
+			return nil, err
+		}
+		if data != nil && !bytes.Equal(data, slow) {
+			return nil, fmt.Errorf("internal error: module %s: the dashboard compacted as written differs from it compacted again", m.Name)
+		}
+		data = slow
 	}
 	lbls := m.ObjectLabelsWith(m.Kubernetes.DashboardLabels)
 	var annotations map[string]string

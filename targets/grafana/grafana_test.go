@@ -88,6 +88,37 @@ func TestConfigMap(t *testing.T) {
 	}
 }
 
+// TestConfigMapCompaction: the ConfigMap is the same whether the
+// dashboard comes compacted as sortedJSON wrote it or is compacted again
+// (the slow path's dashboards), and under SelfCheck a compacted dashboard
+// that differs from the indented one is an internal error.
+func TestConfigMapCompaction(t *testing.T) {
+	m := seedModule()
+	d, err := newRenderer(m).dashboard().Build()
+	if err != nil {
+		t.Fatalf("Build() error: %v", err)
+	}
+	pretty, compact, err := marshalJSON(d)
+	if err != nil || compact == nil {
+		t.Fatalf("marshalJSON() = compact %v, error %v; want it compacted", compact != nil, err)
+	}
+	fast, err := configMap(m, pretty, compact)
+	if err != nil {
+		t.Fatalf("configMap(compacted) error: %v", err)
+	}
+	slow, err := configMap(m, pretty, nil)
+	if err != nil {
+		t.Fatalf("configMap(nil) error: %v", err)
+	}
+	if diff := cmp.Diff(string(slow), string(fast)); diff != "" {
+		t.Errorf("ConfigMap from the compacted dashboard differs (-compacted again +as written):\n%s", diff)
+	}
+	bad := bytes.Replace(compact, []byte(`"uid":`), []byte(`"uid": `), 1)
+	if _, err := configMap(m, pretty, bad); err == nil || !strings.Contains(err.Error(), "internal error") {
+		t.Errorf("configMap(a wrong compaction) under SelfCheck = %v, want an internal error", err)
+	}
+}
+
 func TestDashboardSettings(t *testing.T) {
 	m := seedModule()
 	d, data := renderDashboard(t, m)

@@ -61,7 +61,7 @@ func TestDashboardDecodesIntoSDK(t *testing.T) {
 				}
 			}
 
-			again, err := marshalJSON(d)
+			again, _, err := marshalJSON(d)
 			if err != nil {
 				t.Fatalf("marshalJSON() error: %v", err)
 			}

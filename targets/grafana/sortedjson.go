@@ -35,7 +35,18 @@ import (
 // means that v may not be written so; the caller then takes the slow path,
 // which reports encoding/json's own error if there is one.
 func sortedJSON(v any, sizeHint int) ([]byte, error) {
-	var e encoder
+	out, _, err := sortedJSONCompact(v, sizeHint)
+	return out, err
+}
+
+// sortedJSONCompact is sortedJSON, and the same JSON compacted as
+// compactJSON compacts it (json.Compact's bytes and a newline), made by
+// copying the indented JSON around the whitespace the encoder recorded
+// putting in, rather than by scanning it again; compact is nil where the
+// encoder could not record all of it (a fragment re-indented by yamlx).
+func sortedJSONCompact(v any, sizeHint int) (pretty, compact []byte, err error) {
+	e := encoder{gaps: gapsPool.Get().([]uint32)[:0]}
+	defer func() { gapsPool.Put(e.gaps) }()
 	out := make([]byte, 0, sizeHint)
 	if v == nil {
 		out = append(out, "null"...)
@@ -44,9 +55,33 @@ func sortedJSON(v any, sizeHint int) ([]byte, error) {
 		out = encoderOf(rv.Type())(&e, out, rv, 0)
 	}
 	if e.err != nil {
-		return nil, e.err
+		return nil, nil, e.err
 	}
-	return append(out, '\n'), nil
+	out = append(out, '\n')
+	if !e.unrecorded {
+		compact = dropGaps(out, e.gaps)
+	}
+	return out, compact, nil
+}
+
+// gapsPool recycles the encoders' gap lists (a few thousand offsets per
+// dashboard), which never leave sortedJSONCompact.
+var gapsPool = sync.Pool{New: func() any { return []uint32(nil) }}
+
+// dropGaps is pretty without the byte ranges gaps lists ([start, end)
+// pairs, in order).
+func dropGaps(pretty []byte, gaps []uint32) []byte {
+	n := len(pretty)
+	for i := 0; i+1 < len(gaps); i += 2 {
+		n -= int(gaps[i+1] - gaps[i])
+	}
+	out := make([]byte, 0, n)
+	at := uint32(0)
+	for i := 0; i+1 < len(gaps); i += 2 {
+		out = append(out, pretty[at:gaps[i]]...)
+		at = gaps[i+1]
+	}
+	return append(out, pretty[at:]...)
 }
 
 // errUnsupported: a value sortedJSON does not write.
@@ -56,6 +91,23 @@ type encoder struct {
 	err error
 	// ptrs counts the pointers being followed: a cycle stops there.
 	ptrs int
+	// gaps are the whitespace the encoder put between tokens (each line
+	// break and its indentation, the space after each key's colon), as
+	// [start, end) offsets into the output, in order: without them the
+	// output is compact. unrecorded says some is missing (a fragment).
+	gaps       []uint32
+	unrecorded bool
+}
+
+// gap records that out[start:len(out)] is whitespace between tokens.
+// Past 4 GiB of output (never a dashboard) the offsets stop fitting and
+// the output counts as unrecorded.
+func (e *encoder) gap(out []byte, start int) {
+	if len(out) > math.MaxUint32 {
+		e.unrecorded = true
+		return
+	}
+	e.gaps = append(e.gaps, uint32(start), uint32(len(out)))
 }
 
 // maxNesting bounds the containers and the pointers followed; beyond it
@@ -72,13 +124,18 @@ func (e *encoder) fail(err error) {
 // spaces is copied from to indent.
 const spaces = "                                                                "
 
-// newline appends a line break and depth levels of indentation.
-func newline(out []byte, depth int) []byte {
+// newline appends a line break and depth levels of indentation, and
+// records them as a gap.
+func (e *encoder) newline(out []byte, depth int) []byte {
+	start := len(out)
 	out = append(out, '\n')
 	if n := 2 * depth; n <= len(spaces) {
-		return append(out, spaces[:n]...)
+		out = append(out, spaces[:n]...)
+	} else {
+		out = yamlx.AppendIndent(out, 2*depth)
 	}
-	return yamlx.AppendIndent(out, 2*depth)
+	e.gap(out, start)
+	return out
 }
 
 // An encFunc appends v, whose type it was made for, at depth to out.
@@ -241,14 +298,15 @@ func (e *encoder) fragment(out, raw []byte, depth int) []byte {
 		e.fail(err)
 		return out
 	}
-	ind = ind[:len(ind)-1] // its newline
+	ind = ind[:len(ind)-1]                      // its newline
+	e.unrecorded = e.unrecorded || len(ind) > 0 // its own indentation and key spaces
 	for {
 		i := slices.Index(ind, '\n')
 		if i < 0 {
 			return append(out, ind...)
 		}
 		out = append(out, ind[:i]...)
-		out = newline(out, depth)
+		out = e.newline(out, depth)
 		ind = ind[i+1:]
 	}
 }
@@ -436,10 +494,10 @@ func sliceEncoder(t reflect.Type) encFunc {
 			if i > 0 {
 				out = append(out, ',')
 			}
-			out = newline(out, depth+1)
+			out = e.newline(out, depth+1)
 			out = elem(e, out, v.Index(i), depth+1)
 		}
-		out = newline(out, depth)
+		out = e.newline(out, depth)
 		return append(out, ']')
 	}
 }
@@ -492,12 +550,13 @@ func mapEncoder(t reflect.Type) encFunc {
 				out = append(out, ',')
 			}
 			first = false
-			out = newline(out, depth+1)
+			out = e.newline(out, depth+1)
 			out = appendJSONString(out, en.key)
 			out = append(out, ':', ' ')
+			e.gap(out, len(out)-1)
 			out = elem(e, out, en.val, depth+1)
 		}
-		out = newline(out, depth)
+		out = e.newline(out, depth)
 		return append(out, '}')
 	}
 }
@@ -573,14 +632,15 @@ func structEncoder(t reflect.Type) encFunc {
 			} else {
 				out = append(out, ',')
 			}
-			out = newline(out, depth+1)
+			out = e.newline(out, depth+1)
 			out = append(out, f.key...)
+			e.gap(out, len(out)-1) // the space of `": "`
 			out = f.enc(e, out, fv, depth+1)
 		}
 		if first {
 			return append(out, "{}"...)
 		}
-		out = newline(out, depth)
+		out = e.newline(out, depth)
 		return append(out, '}')
 	}
 }

@@ -22,9 +22,12 @@ import (
 
 // checkSorted fails when sortedJSON writes v other than marshalIndented
 // does, or writes it where marshalIndented fails. It reports whether sortedJSON wrote v.
+//
+// Where sortedJSONCompact also returns the compact JSON, it must be
+// json.Compact's (and a newline): the ConfigMap's dashboard is that.
 func checkSorted(t *testing.T, v any) bool {
 	t.Helper()
-	got, err := sortedJSON(v, 0)
+	got, compact, err := sortedJSONCompact(v, 0)
 	want, slowErr := marshalIndented(v)
 	switch {
 	case err != nil:
@@ -33,6 +36,8 @@ func checkSorted(t *testing.T, v any) bool {
 		t.Errorf("sortedJSON wrote %#v, encoding/json fails: %v", v, slowErr)
 	case !bytes.Equal(got, want):
 		t.Errorf("sortedJSON(%#v):\n%s\nwant:\n%s", v, got, want)
+	case compact != nil && string(compact) != compactRef(t, got):
+		t.Errorf("sortedJSONCompact(%#v) compact:\n%s\nwant:\n%s", v, compact, compactRef(t, got))
 	}
 	return true
 }
@@ -56,6 +61,9 @@ func TestSortedJSONDashboards(t *testing.T) {
 	for name, d := range dashboards(t) {
 		if !checkSorted(t, d) {
 			t.Errorf("%s: sortedJSON() did not write the dashboard", name)
+		}
+		if _, compact, _ := sortedJSONCompact(d, 0); compact == nil {
+			t.Errorf("%s: sortedJSONCompact() did not compact the dashboard as it wrote it", name)
 		}
 	}
 }
@@ -320,7 +328,7 @@ func BenchmarkMarshalJSON(b *testing.B) {
 	b.Run("sorted", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := marshalJSON(d); err != nil {
+			if _, _, err := marshalJSON(d); err != nil {
 				b.Fatal(err)
 			}
 		}
