@@ -150,6 +150,34 @@ med() {
 	printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
 
+# What the page cache costs on this machine, once: 3 GB written 100 MB at
+# a time after settle (bench/writefloor -curve). On this VM the first
+# gigabyte or so is cheap and every later 100 MB takes about twenty times
+# as long (the memory the kernel hands out is faulted in from the host;
+# see bench/README.md): a tool that writes past that point pays per byte.
+settle
+CURVE_DIR=$WORK/curve-out
+rm -rf "$CURVE_DIR"
+"$WORK/writefloor" -curve 3000 -o "$CURVE_DIR" >"$WORK/curve.txt"
+rm -rf "$CURVE_DIR"
+CURVE=$(awk '
+	{ mb[NR]=$1; t[NR]=$2; total += $2 }
+	END {
+		base = t[1]; for (i = 2; i <= 3 && i <= NR; i++) if (t[i] < base) base = t[i]
+		knee = 0
+		for (i = 1; i <= NR; i++) if (t[i] > 4 * base) { knee = i; break }
+		if (knee == 0) { printf "writing %.1f GB after settle, 100 MB at a time, took %.2f s per GB throughout", mb[NR]/1000, total/(mb[NR]/1000); exit }
+		for (i = 1; i < knee; i++) cheap += t[i]
+		# past the knee: the median 100 MB (the first one is part cheap)
+		n = 0; for (i = knee + 1; i <= NR; i++) d[++n] = t[i]
+		if (n == 0) d[++n] = t[knee]
+		for (i = 1; i <= n; i++) for (k = i + 1; k <= n; k++) if (d[k] < d[i]) { x = d[i]; d[i] = d[k]; d[k] = x }
+		dear = d[int((n + 1) / 2)]
+		cheap_rate = (knee > 1) ? cheap / (knee - 1) : base
+		printf "the first %.1f GB written after settle took %.2f s per GB, every 100 MB after that about %.0f times as long (%.1f s per GB)", mb[knee-1]/1000, cheap_rate * 10, dear / cheap_rate, dear * 10
+	}' "$WORK/curve.txt")
+echo "page cache: $CURVE"
+
 ROWS=()
 FIT=()
 declare -A COLD INCR PEAK VS_SLOTH
@@ -281,6 +309,8 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	echo "Linear fit: $fit."
+	echo
+	echo "Page cache on this machine (bench/writefloor -curve 3000, see bench/README.md): $CURVE; obsc writes about 225 KB per module, Sloth about 23 KB."
 	for n in "${TURNS[@]}" "${SLOTH_NOTES[@]}" "${FLOOR[@]}" "${WRITEBACK[@]}"; do
 		echo
 		echo "$n"
