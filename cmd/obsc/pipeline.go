@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tinysystems/obsc/compile"
@@ -301,9 +302,11 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	// rather than one per worker: creating files from several threads at
 	// once costs the kernel more in all (ext4 here: 10-20% more wall time
 	// for a cold build of 1,000 modules), and the writer waiting on the
-	// filesystem leaves its core to the workers. When any module fails,
-	// out is not committed.
+	// filesystem leaves its core to the workers; but a worker that finds
+	// the queue full writes its module itself rather than wait. When any
+	// module fails, out is not committed.
 	var claimed sync.Map
+	var helped atomic.Int64 // modules their worker wrote
 	var rendered renderErrors
 	type written struct {
 		i      int
@@ -312,16 +315,19 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		sums   map[string]targets.Digest
 		record bool // in the cache, its files unchanged since keyed
 	}
+	write := func(w written) {
+		err := out.AddSummed(w.fs, w.sums)
+		if err == nil && w.record {
+			bc.store(keys[w.i], dirs[w.i], w.m, w.sums)
+		}
+		rendered.add(w.m.Name, err)
+	}
 	writes := make(chan written, 2*runtime.GOMAXPROCS(0))
 	writerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
 		for w := range writes {
-			err := out.AddSummed(w.fs, w.sums)
-			if err == nil && w.record {
-				bc.store(keys[w.i], dirs[w.i], w.m, w.sums)
-			}
-			rendered.add(w.m.Name, err)
+			write(w)
 		}
 	}()
 	res, err := compile.AllCached(dirs, lookup, func(i int, m *ir.Module) {
@@ -338,7 +344,19 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		// again, see unchanged): the writer's thread is the one that
 		// cannot be shared.
 		record := bc != nil && cacheable[i] && (!recheck[i] || bc.unchanged(keys[i], dirs[i]))
-		writes <- written{i: i, m: m, fs: fs, sums: fs.Sums(), record: record}
+		w := written{i: i, m: m, fs: fs, sums: fs.Sums(), record: record}
+		select {
+		case writes <- w:
+		default:
+			// The writer is behind: rather than wait for it with its core
+			// idle, the worker writes this module itself. Where writing
+			// keeps up (the usual case) there is one writer; where it
+			// does not (on this VM, page cache written past about a
+			// gigabyte costs 20x more: bench/README.md), the cores left
+			// idle write too.
+			helped.Add(1)
+			write(w)
+		}
 	})
 	close(writes)
 	<-writerDone
@@ -355,6 +373,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		return 0, false
 	}
 	timing.stage("compile, render")
+	timing.note("modules written by their worker, the writer behind: %d", helped.Load())
 	names := make([]*ir.Module, 0, len(dirs))
 	names = append(names, mods...)
 	for _, i := range res.KnownDirs {
@@ -377,6 +396,7 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 		return 0, false
 	}
 	timing.stage("cached, root")
+	timing.note("modules from the cache: %d of %d", len(res.KnownDirs), len(names))
 	return len(names), true
 }
 

@@ -56,6 +56,13 @@ type stageTimer struct {
 	last time.Time
 }
 
+// note prints a fact of the build among the stages.
+func (t *stageTimer) note(format string, args ...any) {
+	if t.on {
+		fmt.Fprintf(t.w, "obsc: timing: "+format+"\n", args...)
+	}
+}
+
 // stage prints how long the stage that just ended took.
 func (t *stageTimer) stage(name string) {
 	if !t.on {
