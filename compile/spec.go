@@ -143,6 +143,7 @@ type dashboardSpec struct {
 	} `json:"logs"`
 	Traces *struct {
 		Datasource string `json:"datasource"`
+		Query      string `json:"query"`
 	} `json:"traces"`
 	Panels []struct {
 		Title string `json:"title"`

@@ -115,7 +115,14 @@ func (b *builder) dashboard() {
 		if strings.TrimSpace(t.Datasource) == "" {
 			b.errorf(b.at("dashboard", "traces", "datasource"), "", "traces.datasource must name the Tempo datasource")
 		}
-		d.Traces = &ir.Traces{Datasource: t.Datasource}
+		query := strings.TrimSpace(t.Query)
+		switch {
+		case t.Query != "" && !strings.Contains(query, "{"):
+			b.errorf(b.at("dashboard", "traces", "query"), `e.g. { resource.service.name = "http-module" }`, "traces.query %q is not a TraceQL query", t.Query)
+		case query == "":
+			query = "{}"
+		}
+		d.Traces = &ir.Traces{Datasource: t.Datasource, Query: query}
 	}
 	for i, p := range ds.Panels {
 		if strings.TrimSpace(p.Title) == "" {

@@ -357,6 +357,7 @@ type Logs struct {
 // Traces configures Tempo links and exemplars.
 type Traces struct {
 	Datasource string
+	Query      string // TraceQL of the links; "{}" when the spec gives none
 }
 
 // Panel is a user-defined dashboard panel.

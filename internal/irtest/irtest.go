@@ -119,7 +119,7 @@ func Seed() *ir.Module {
 			Tags:    []string{"tinysystems"},
 			Refresh: "30s",
 			Logs:    &ir.Logs{Datasource: "loki", Selector: `{namespace="tinysystems", app="http-module"}`},
-			Traces:  &ir.Traces{Datasource: "tempo"},
+			Traces:  &ir.Traces{Datasource: "tempo", Query: `{ resource.service.name = "http-module" }`},
 		},
 		Kubernetes: ir.Kubernetes{
 			RuleLabels:      map[string]string{"release": "kube-prometheus-stack"},

@@ -3,6 +3,7 @@ package grafana
 import (
 	"bytes"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -310,5 +311,53 @@ func TestLabelVars(t *testing.T) {
 				t.Errorf("labelVars() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestTraceLinks: the "Traces in Tempo" link opens Explore on the traces
+// datasource with the spec's TraceQL query, whatever it holds (quotes,
+// spaces, the link's own placeholder names), and the time range left for
+// Grafana to fill in.
+func TestTraceLinks(t *testing.T) {
+	for _, query := range []string{
+		"{}",
+		`{ resource.service.name = "http-module" }`,
+		`{ span.note = "FROM_PLACEHOLDER TO_PLACEHOLDERX" && status = error }`,
+	} {
+		link := tempoExploreURL("tempo-eu", query)
+		if strings.Contains(link, "+") {
+			t.Errorf("query %s: link %q has a + (a space to some decoders, a plus to others)", query, link)
+		}
+		path, rawQuery, ok := strings.Cut(link, "?")
+		if !ok || path != "/explore" {
+			t.Fatalf("query %s: link %q is not an Explore link", query, link)
+		}
+		params, err := url.ParseQuery(rawQuery)
+		if err != nil {
+			t.Fatalf("query %s: link %q: %v", query, link, err)
+		}
+		var pane explorePane
+		if err := json.Unmarshal([]byte(params.Get("panes")), &pane); err != nil {
+			t.Fatalf("query %s: panes %q: %v", query, params.Get("panes"), err)
+		}
+		tr := pane.Traces
+		if tr.Datasource != "tempo-eu" || len(tr.Queries) != 1 || tr.Queries[0].Query != query ||
+			tr.Queries[0].Datasource.UID != "tempo-eu" || tr.Queries[0].QueryType != "traceql" {
+			t.Errorf("query %s: the link's pane is %+v", query, tr)
+		}
+		if tr.Range.From != "${__from}" || tr.Range.To != "${__to}" {
+			t.Errorf("query %s: range %+v, want ${__from} to ${__to}", query, tr.Range)
+		}
+	}
+	m := seedModule()
+	r := newRenderer(m)
+	if got := traceTooltip(m.Dashboard.Traces); !strings.Contains(got, m.Dashboard.Traces.Query) {
+		t.Errorf("tooltip %q does not say what the link searches", got)
+	}
+	if got := traceTooltip(&ir.Traces{Datasource: "tempo", Query: "{}"}); strings.Contains(got, "matching") {
+		t.Errorf("tooltip %q for every trace says it filters", got)
+	}
+	if links := r.traceLinks(); len(links) != 1 {
+		t.Errorf("seed module: %d trace links, want 1", len(links))
 	}
 }

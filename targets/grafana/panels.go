@@ -409,30 +409,42 @@ func (r *renderer) traceLinks() []cog.Builder[dashboard.DashboardLink] {
 		return nil
 	}
 	if r.traceURL == "" {
-		r.traceURL = tempoExploreURL(t.Datasource)
+		r.traceURL = tempoExploreURL(t.Datasource, t.Query)
 	}
 	return []cog.Builder[dashboard.DashboardLink]{
 		dashboard.NewDashboardLinkBuilder("Traces in Tempo").
 			Type(dashboard.DashboardLinkTypeLink).
 			Icon("external link").
-			Tooltip("Search the traces of this time range in Explore (" + t.Datasource + ")").
+			Tooltip(traceTooltip(t)).
 			Url(r.traceURL).
 			TargetBlank(true),
 	}
 }
 
-// tempoExploreURL is an Explore link with a TraceQL search on ds. The
-// time range stays as ${__from}/${__to}, which Grafana interpolates when
-// the link is opened (epoch milliseconds, safe in a URL).
-func tempoExploreURL(ds string) string {
-	const from, to = "FROM_PLACEHOLDER", "TO_PLACEHOLDER"
-	q := exploreQuery{RefID: "A", QueryType: "traceql", Query: "{}"}
+// traceTooltip says what the trace links search.
+func traceTooltip(t *ir.Traces) string {
+	if t.Query == "{}" {
+		return "Search the traces of this time range in Explore (" + t.Datasource + ")"
+	}
+	return "Search the traces of this time range matching " + t.Query + " in Explore (" + t.Datasource + ")"
+}
+
+// tempoExploreURL is an Explore link with the TraceQL search query on ds.
+// The time range stays as ${__from}/${__to}, which Grafana interpolates
+// when the link is opened (epoch milliseconds, safe in a URL).
+func tempoExploreURL(ds, query string) string {
+	from, to := "FROM_PLACEHOLDER", "TO_PLACEHOLDER"
+	for strings.Contains(query, from) || strings.Contains(query, to) {
+		from, to = from+"X", to+"X" // not to replace what the query says
+	}
+	q := exploreQuery{RefID: "A", QueryType: "traceql", Query: query}
 	q.Datasource.Type, q.Datasource.UID = "tempo", ds
 	var pane explorePane
 	pane.Traces.Datasource, pane.Traces.Queries = ds, []exploreQuery{q}
 	pane.Traces.Range.From, pane.Traces.Range.To = from, to
 	b, _ := json.Marshal(pane) // strings cannot fail
-	u := "/explore?schemaVersion=1&panes=" + url.QueryEscape(string(b))
+	// Spaces as %20, not +: every URL decoder reads %20 as a space.
+	u := "/explore?schemaVersion=1&panes=" + strings.ReplaceAll(url.QueryEscape(string(b)), "+", "%20")
 	// The placeholders are letters and underscores, which QueryEscape
 	// keeps, and neither overlaps the other nor a replacement.
 	return strings.ReplaceAll(strings.ReplaceAll(u, from, "${__from}"), to, "${__to}")
