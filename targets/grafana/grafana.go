@@ -315,7 +315,7 @@ func joinValues(values []string) string {
 // compact is the same JSON as compactJSON compacts it, or nil for the
 // caller to compact it.
 func marshalJSON(d dashboard.Dashboard) (pretty, compact []byte, err error) {
-	out, compact, err := sortedJSONCompact(d, int(dashboardSize.Load()))
+	out, compact, err := sortedJSON(d, int(dashboardSize.Load()))
 	if err != nil {
 		out, err := marshalIndented(d)
 		return out, nil, err

@@ -34,17 +34,13 @@ import (
 // string keys, structs with ",string" or ",omitzero" fields. An error
 // means that v may not be written so; the caller then takes the slow path,
 // which reports encoding/json's own error if there is one.
-func sortedJSON(v any, sizeHint int) ([]byte, error) {
-	out, _, err := sortedJSONCompact(v, sizeHint)
-	return out, err
-}
-
-// sortedJSONCompact is sortedJSON, and the same JSON compacted as
-// compactJSON compacts it (json.Compact's bytes and a newline), made by
-// copying the indented JSON around the whitespace the encoder recorded
-// putting in, rather than by scanning it again; compact is nil where the
-// encoder could not record all of it (a fragment re-indented by yamlx).
-func sortedJSONCompact(v any, sizeHint int) (pretty, compact []byte, err error) {
+//
+// It also returns the same JSON compacted, as compactJSON compacts it
+// (json.Compact's bytes and a newline): the indented JSON copied around
+// the whitespace the encoder recorded putting in, rather than scanned
+// again; compact is nil where the encoder could not record all of it (a
+// fragment re-indented by yamlx).
+func sortedJSON(v any, sizeHint int) (pretty, compact []byte, err error) {
 	e := encoder{gaps: gapsPool.Get().([]uint32)[:0]}
 	defer func() { gapsPool.Put(e.gaps) }()
 	out := make([]byte, 0, sizeHint)
@@ -65,7 +61,7 @@ func sortedJSONCompact(v any, sizeHint int) (pretty, compact []byte, err error) 
 }
 
 // gapsPool recycles the encoders' gap lists (a few thousand offsets per
-// dashboard), which never leave sortedJSONCompact.
+// dashboard), which never leave sortedJSON.
 var gapsPool = sync.Pool{New: func() any { return []uint32(nil) }}
 
 // dropGaps is pretty without the byte ranges gaps lists ([start, end)

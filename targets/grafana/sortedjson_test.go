@@ -23,11 +23,11 @@ import (
 // checkSorted fails when sortedJSON writes v other than marshalIndented
 // does, or writes it where marshalIndented fails. It reports whether sortedJSON wrote v.
 //
-// Where sortedJSONCompact also returns the compact JSON, it must be
+// Where sortedJSON also returns the compact JSON, it must be
 // json.Compact's (and a newline): the ConfigMap's dashboard is that.
 func checkSorted(t *testing.T, v any) bool {
 	t.Helper()
-	got, compact, err := sortedJSONCompact(v, 0)
+	got, compact, err := sortedJSON(v, 0)
 	want, slowErr := marshalIndented(v)
 	switch {
 	case err != nil:
@@ -37,7 +37,7 @@ func checkSorted(t *testing.T, v any) bool {
 	case !bytes.Equal(got, want):
 		t.Errorf("sortedJSON(%#v):\n%s\nwant:\n%s", v, got, want)
 	case compact != nil && string(compact) != compactRef(t, got):
-		t.Errorf("sortedJSONCompact(%#v) compact:\n%s\nwant:\n%s", v, compact, compactRef(t, got))
+		t.Errorf("sortedJSON(%#v) compact:\n%s\nwant:\n%s", v, compact, compactRef(t, got))
 	}
 	return true
 }
@@ -62,8 +62,8 @@ func TestSortedJSONDashboards(t *testing.T) {
 		if !checkSorted(t, d) {
 			t.Errorf("%s: sortedJSON() did not write the dashboard", name)
 		}
-		if _, compact, _ := sortedJSONCompact(d, 0); compact == nil {
-			t.Errorf("%s: sortedJSONCompact() did not compact the dashboard as it wrote it", name)
+		if _, compact, _ := sortedJSON(d, 0); compact == nil {
+			t.Errorf("%s: sortedJSON() did not compact the dashboard as it wrote it", name)
 		}
 	}
 }
