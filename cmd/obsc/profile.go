@@ -14,7 +14,8 @@ import (
 //
 //	OBSC_CPUPROFILE=FILE  write a CPU profile of the whole run (go tool pprof)
 //	OBSC_MEMPROFILE=FILE  write a heap profile (allocations) at exit
-//	OBSC_TIMING=1         print the duration of each stage to stderr
+//	OBSC_TIMING=1         print the duration of each stage (and how many modules
+//	                      came from the cache or were written by a worker) to stderr
 //
 // They are environment variables rather than flags so they apply to every
 // subcommand and stay out of the usage text.
