@@ -153,8 +153,9 @@ med() {
 # What the page cache costs on this machine, once: 3 GB written 100 MB at
 # a time after settle (bench/writefloor -curve). On this VM the first
 # gigabyte or so is cheap and every later 100 MB takes about twenty times
-# as long (the memory the kernel hands out is faulted in from the host;
-# see bench/README.md): a tool that writes past that point pays per byte.
+# as long (most likely the memory the kernel hands out is faulted in from
+# the host; see bench/README.md): a tool that writes past that point pays
+# per byte.
 settle
 CURVE_DIR=$WORK/curve-out
 rm -rf "$CURVE_DIR"
