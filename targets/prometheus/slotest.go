@@ -343,15 +343,24 @@ func (g *testGen) recordSample(s *ir.SLO, at time.Duration, record string, windo
 }
 
 // recordClose expects a recording rule to be within a relative 1e-9 of
-// want: `abs(x - want) < bool tol` is 1 with the rule's labels.
+// want: `abs(x - want) < bool tol` is 1 with the rule's labels. want is
+// written to 12 significant digits (1.732, not the 1.7319999999999998 of
+// its arithmetic), far inside the tolerance, and a negative want as
+// `x + 0.732`.
 func (g *testGen) recordClose(s *ir.SLO, at time.Duration, record string, window bool, want float64) exprTest {
-	tol := 1e-9 * math.Max(1, math.Abs(want))
+	want = ir.RoundSig(want)
+	tol := ir.RoundSig(1e-9 * math.Max(1, math.Abs(want)))
 	sel := g.sloSelector(record, s)
 	b := make([]byte, 0, len(sel)+64)
 	b = append(b, "abs("...)
 	b = append(b, sel...)
-	b = append(b, " - "...)
-	b = appendNum(b, want)
+	if want < 0 {
+		b = append(b, " + "...)
+		b = appendNum(b, -want)
+	} else {
+		b = append(b, " - "...)
+		b = appendNum(b, want)
+	}
 	b = append(b, ") < bool "...)
 	b = appendNum(b, tol)
 	return g.newExprTest(at, string(b), []expSample{{Labels: g.sampleLabels(s, "", window), Value: 1}})
