@@ -180,7 +180,7 @@ CURVE=$(awk '
 echo "page cache: $CURVE"
 
 ROWS=()
-FIT=()
+FIT=() FIT_COLD=() FIT_SLOTH=()
 declare -A COLD INCR PEAK VS_SLOTH
 SLOTH_NOTES=() TURNS=() WRITEBACK=() FLOOR=()
 for N in "${NS[@]}"; do
@@ -281,22 +281,31 @@ for N in "${NS[@]}"; do
 	vs_cue=$(awk -v a="$cold" -v b="$cue" 'BEGIN{printf "%.2f", (b>0)? a/b : 0}')
 	mib=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')
 	ROWS+=("| $N | $cold | $nocache | $check | $checknc | $incr | $noop | $mps | $cold_rss / $nocache_rss / $checknc_rss | $mib MiB ($files files) | $sloth ($vs_sloth×) | $cue ($vs_cue×) |")
-	FIT+=("$N $nocache")
+	FIT+=("$N $nocache") FIT_COLD+=("$N $cold") FIT_SLOTH+=("$N $sloth")
 	COLD[$N]=$cold INCR[$N]=$incr VS_SLOTH[$N]=$vs_sloth
 	PEAK[$N]=$(printf '%s\n' "$cold_rss" "$nocache_rss" "$check_rss" "$checknc_rss" "$incr_rss" | sort -n | tail -1)
 	sync
 done
 
-fit=$(printf '%s\n' "${FIT[@]}" | awk '
-	{ x[NR]=$1; y[NR]=$2; sx+=$1; sy+=$2; sxx+=$1*$1; sxy+=$1*$2 }
+# linfit LABEL "N SECONDS"...: the least-squares line through the points,
+# as "LABEL ≈ a s + b ms × N (R² = r over N = ...)".
+linfit() {
+	local label=$1
+	shift
+	printf '%s\n' "$@" | awk -v label="$label" '
+	{ x[NR]=$1; y[NR]=$2; sx+=$1; sy+=$2; sxx+=$1*$1; sxy+=$1*$2; ns = ns (NR>1 ? " " : "") $1 }
 	END {
 		n=NR
 		if (n < 2) { print "one N only: no fit"; exit }
 		d = n*sxx - sx*sx; b = (n*sxy - sx*sy)/d; a = (sy - b*sx)/n
 		my = sy/n; for (i=1;i<=n;i++) { ss += (y[i]-my)^2; r = y[i]-(a+b*x[i]); sr += r*r }
 		r2 = (ss > 0) ? 1 - sr/ss : 1
-		printf "cold build (no cache) ≈ %.3f s + %.2f ms × N (R² = %.4f over N = %s)", a, b*1000, r2, ns
-	}' ns="${NS[*]}")
+		printf "%s ≈ %.3f s + %.2f ms × N (R² = %.4f over N = %s)", label, a, b*1000, r2, ns
+	}'
+}
+fit=$(linfit "cold build (no cache)" "${FIT[@]}")
+fit_cold=$(linfit "obsc's cold build" "${FIT_COLD[@]}")
+fit_sloth=$(linfit "sloth generate" "${FIT_SLOTH[@]}")
 
 {
 	echo "# obsc benchmark results"
@@ -310,6 +319,10 @@ fit=$(printf '%s\n' "${FIT[@]}" | awk '
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	echo "Linear fit: $fit."
+	if [ ${#NS[@]} -ge 2 ]; then
+		echo
+		echo "Per module and start-up, against Sloth (the medians above): $fit_cold; $fit_sloth. At large N obsc ÷ sloth tends to the ratio of the per-module costs (see bench/README.md)."
+	fi
 	echo
 	echo "Page cache on this machine (bench/writefloor -curve 3000, see bench/README.md): $CURVE; obsc writes about 225 KB per module, Sloth about 23 KB."
 	for n in "${TURNS[@]}" "${SLOTH_NOTES[@]}" "${FLOOR[@]}" "${WRITEBACK[@]}"; do
