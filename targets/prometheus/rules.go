@@ -357,7 +357,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 
 	// The rules below are obsc's own arithmetic on the SLO's recorded
 	// series: their trees are built rather than parsed (built).
-	budget := budgetOf(s)
+	budget := s.ErrorBudget()
 	meta := []struct {
 		record string
 		tree   promparser.Expr
@@ -397,7 +397,7 @@ func (b *builder) sloGroup(s *ir.SLO) (monitoringv1.RuleGroup, error) {
 // metaText is the text of the i-th recording of an SLO after its SLIs,
 // whose tree sloGroup builds.
 func (b *builder) metaText(s *ir.SLO, i int) string {
-	budget := num(budgetOf(s))
+	budget := num(s.ErrorBudget())
 	return [...]string{
 		"vector(" + num(s.ObjectiveRatio()) + ")",
 		"vector(" + budget + ")",
@@ -462,7 +462,7 @@ func (d *derived) sloNode(record string, s *ir.SLO) *promparser.VectorSelector {
 
 // burnTree is the tree of burnExpr's text.
 func (b *builder) burnTree(s *ir.SLO, brs []ir.BurnRate) promparser.Expr {
-	budget := budgetOf(s)
+	budget := s.ErrorBudget()
 	var out promparser.Expr
 	for _, br := range brs {
 		th := paren(binary(promparser.MUL, number(br.Factor), number(budget)))
@@ -728,7 +728,7 @@ func (b *builder) sliExpr(s *ir.SLO, w time.Duration) (string, error) {
 // matches them one to one, and `or` (which ignores the metric name) keeps one
 // series per SLO when several conditions hold.
 func (b *builder) burnExpr(s *ir.SLO, brs []ir.BurnRate) string {
-	budget := num(budgetOf(s))
+	budget := num(s.ErrorBudget())
 	parts := make([]string, len(brs))
 	for i, br := range brs {
 		th := "(" + num(br.Factor) + " * " + budget + ")"
@@ -845,10 +845,6 @@ func copyLabels(l map[string]string) map[string]string {
 	}
 	return out
 }
-
-// budgetOf is the error budget, rounded as the IR rounds it (0.001 for
-// 99.9, not 0.0010000000000000009).
-func budgetOf(s *ir.SLO) float64 { return s.ErrorBudget() }
 
 // num prints a number as a PromQL literal.
 func num(f float64) string { return ir.FormatFloat(f) }

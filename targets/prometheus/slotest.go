@@ -148,7 +148,7 @@ type tierVerdict struct {
 
 func tierAt(s *ir.SLO, t sloTier, h sloHistory, at time.Duration) tierVerdict {
 	var v tierVerdict
-	b := budgetOf(s)
+	b := s.ErrorBudget()
 	for _, br := range t.burnRates {
 		th := br.Factor * b
 		rl, okl := h.ratio(at, br.Long)
@@ -235,7 +235,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	}
 	tiers := g.sloTiers(s)
 	series := g.sloSeries(s)
-	b := budgetOf(s)
+	b := s.ErrorBudget()
 	var out []testGroup
 
 	for _, t := range tiers {
@@ -420,7 +420,7 @@ func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprT
 	for _, w := range ir.SLIWindows(s) {
 		out = append(out, g.recordClose(s, at, g.sliRecord(w), false, r))
 	}
-	b := budgetOf(s)
+	b := s.ErrorBudget()
 	out = append(out,
 		g.recordSample(s, at, ir.RecObjective, true, s.ObjectiveRatio()),
 		g.recordSample(s, at, ir.RecErrorBudget, true, b),
@@ -445,7 +445,7 @@ func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 		g.newExprTest(short, g.sloSelector(g.sliRecord(sliShortWindow), s), nil),
 		g.newExprTest(short, g.sloSelector(ir.RecBurnRate, s), nil),
 		g.recordSample(s, short, ir.RecObjective, true, s.ObjectiveRatio()),
-		g.recordSample(s, short, ir.RecErrorBudget, true, budgetOf(s)),
+		g.recordSample(s, short, ir.RecErrorBudget, true, s.ErrorBudget()),
 	}
 	return []testGroup{tg}
 }
