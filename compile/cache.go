@@ -46,6 +46,7 @@ func AllCached(dirs []string, lookup func(i int) (k *Known, files []SourceFile),
 	mods := make([]*ir.Module, len(dirs))
 	errs := make([]Errors, len(dirs))
 	known := make([]bool, len(dirs))
+	libs := make([]bool, len(dirs))
 	workers := min(runtime.GOMAXPROCS(0), len(dirs))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -80,6 +81,9 @@ func AllCached(dirs []string, lookup func(i int) (k *Known, files []SourceFile),
 					}
 				}
 				mods[i], errs[i] = c.ModuleFiles(dirs[i], files)
+				if len(errs[i]) > 0 && library(dirs[i], files) {
+					libs[i], errs[i] = true, nil
+				}
 				if each != nil && mods[i] != nil {
 					each(i, mods[i])
 					mods[i] = &ir.Module{Name: mods[i].Name, Pos: mods[i].Pos, Dir: mods[i].Dir}
@@ -98,6 +102,9 @@ func AllCached(dirs []string, lookup func(i int) (k *Known, files []SourceFile),
 	res := &Result{}
 	byName := map[string]*ir.Module{}
 	for i, m := range mods {
+		if libs[i] {
+			res.Libraries = append(res.Libraries, dirs[i])
+		}
 		res.Errors = append(res.Errors, errs[i]...)
 		if m == nil {
 			continue

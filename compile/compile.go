@@ -152,6 +152,10 @@ type Result struct {
 	// KnownDirs are the indexes of the directories AllCached did not
 	// compile because the caller had them; nil when Errors is not empty.
 	KnownDirs []int
+	// Libraries are the directories that failed to compile and hold no
+	// module but shared CUE (see library), sorted; their errors are not
+	// in Errors. Result.Named reports the ones a pattern named itself.
+	Libraries []string
 }
 
 // All compiles every directory with up to GOMAXPROCS workers (each with its

@@ -31,7 +31,9 @@ import (
 const MaxModuleDirs = 20000
 
 // Dirs expands patterns into module directories: "dir" is one module,
-// "dir/..." every directory below dir (dir included) holding *.cue files.
+// "dir/..." every directory below dir (dir included) holding *.cue files
+// (AllCached passes by those that hold shared CUE, not a module: see
+// library and Result.Named).
 // Directories named testdata or cue.mod and those starting with "." or "_"
 // are skipped, as the go tool does. The result is sorted and unique.
 func Dirs(patterns []string) ([]string, error) {
@@ -469,18 +471,20 @@ func (c *Compiler) cueErrors(err error, user cue.Value) Errors {
 			msg = "unknown field " + path
 			path = ""
 		case strings.HasPrefix(msg, "incomplete value"):
+			// In a CUE module the schema may be a file of a parent
+			// directory that the module embeds (README, "Editor
+			// support"): a field only that file declares is one the
+			// module left out, reported at the module's nearest field.
 			kind := strings.TrimPrefix(msg, "incomplete value ")
-			if v := user.LookupPath(cue.ParsePath(strings.Join(quoteSels(e.Path()), "."))); user.Exists() && v.Exists() {
+			v := user.LookupPath(cue.ParsePath(strings.Join(quoteSels(e.Path()), ".")))
+			if own := ownPos(user, v); user.Exists() && v.Exists() && own.IsValid() {
 				msg = fmt.Sprintf("%s must be a concrete value, not %s", path, kind)
-				if !pos.IsValid() {
-					pos = toPos(v.Pos())
-				}
-				if !pos.IsValid() {
-					pos = nearestPos(user, e.Path())
+				if !pos.IsValid() || !inDir(pos, user) {
+					pos = own
 				}
 			} else {
 				msg = fmt.Sprintf("missing required field %s (%s)", path, kind)
-				if !pos.IsValid() {
+				if !pos.IsValid() || !inDir(pos, user) {
 					pos = nearestPos(user, e.Path())
 				}
 			}
@@ -571,6 +575,16 @@ func userPos(e cueerrors.Error) ir.Pos {
 	return ir.Pos{}
 }
 
+// inDir reports whether pos lies in the directory of the package user
+// was built from (true when that is not known).
+func inDir(pos ir.Pos, user cue.Value) bool {
+	inst := user.BuildInstance()
+	if inst == nil || inst.Dir == "" {
+		return true
+	}
+	return filepath.Dir(pos.File) == filepath.Clean(inst.Dir)
+}
+
 // nearestPos is the position of the closest ancestor of path the user
 // wrote, for errors about fields they left out.
 func nearestPos(user cue.Value, path []string) ir.Pos {
@@ -580,10 +594,26 @@ func nearestPos(user cue.Value, path []string) ir.Pos {
 		if i == 0 {
 			v = user
 		}
-		if v.Exists() {
-			if p := toPos(v.Pos()); p.IsValid() {
-				return p
-			}
+		if p := ownPos(user, v); p.IsValid() {
+			return p
+		}
+	}
+	return ir.Pos{}
+}
+
+// ownPos is where the module's own files declare v: the position of v or
+// of one of its conjuncts that lies in the module's directory (see inDir).
+func ownPos(user, v cue.Value) ir.Pos {
+	if !v.Exists() {
+		return ir.Pos{}
+	}
+	cands := []cue.Value{v}
+	if op, args := v.Expr(); op == cue.AndOp {
+		cands = append(cands, args...) // the module's part and the schema's
+	}
+	for _, c := range cands {
+		if p := toPos(c.Pos()); p.IsValid() && inDir(p, user) {
+			return p
 		}
 	}
 	return ir.Pos{}

@@ -39,6 +39,9 @@ func newCheckCmd(c *cli) *command {
 			return exitFail
 		}
 		res, err := compile.All(dirs)
+		if err == nil {
+			err = res.Named(args)
+		}
 		if err != nil {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail

@@ -40,6 +40,9 @@ func (c *cli) compileAll(patterns []string) ([]*ir.Module, bool) {
 		return nil, false
 	}
 	res, err := compile.All(dirs)
+	if err == nil {
+		err = res.Named(patterns)
+	}
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return nil, false
@@ -360,6 +363,9 @@ func (c *cli) build(patterns []string, bc *buildCache, tree *targets.Tree, out s
 	})
 	close(writes)
 	<-writerDone
+	if err == nil {
+		err = res.Named(patterns)
+	}
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return 0, false

@@ -1,0 +1,135 @@
+package compile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/parser"
+)
+
+// library reports whether dir holds no module but shared CUE: each of its
+// .cue files parses and has a package clause, none declares a field of
+// data at its top level, and they declare something: definitions
+// (#Module), hidden fields, let clauses or embedded definitions. (An
+// empty file is a module yet to be written, and gets its errors.) A copy of `obsc schema` at the root of a CUE
+// module (README, "Editor support") is one, and so is a package of
+// definitions the modules import. files are dir's .cue files as the
+// caller read them, or nil to read them. Only a directory that failed to
+// compile is asked, so a module pays nothing for it.
+func library(dir string, files []SourceFile) bool {
+	if files == nil {
+		des, err := os.ReadDir(dir)
+		if err != nil {
+			return false
+		}
+		for _, e := range des {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil || info.Size() > MaxFileSize {
+				return false
+			}
+			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return false
+			}
+			files = append(files, SourceFile{Name: e.Name(), Data: data})
+		}
+	}
+	declares := false
+	for _, f := range files {
+		syntax, err := parser.ParseFile(f.Name, f.Data)
+		if err != nil || syntax.PackageName() == "" {
+			return false
+		}
+		n, ok := definitions(syntax)
+		if !ok {
+			return false
+		}
+		declares = declares || n > 0
+	}
+	return declares
+}
+
+// definitions counts the definitions, hidden fields, lets and embedded
+// definitions at a file's top level; ok is false when it holds anything
+// else (see library), which counts as data.
+func definitions(f *ast.File) (n int, ok bool) {
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.Package, *ast.ImportDecl, *ast.Attribute, *ast.CommentGroup:
+			continue
+		case *ast.LetClause:
+		case *ast.Field:
+			id, ok := d.Label.(*ast.Ident)
+			if !ok || !(strings.HasPrefix(id.Name, "#") || strings.HasPrefix(id.Name, "_")) {
+				return n, false
+			}
+		case *ast.EmbedDecl:
+			id, ok := d.Expr.(*ast.Ident)
+			if !ok || !strings.HasPrefix(id.Name, "#") {
+				return n, false
+			}
+		default:
+			return n, false
+		}
+		n++
+	}
+	return n, true
+}
+
+// Named reports as errors of r the Libraries a pattern names itself
+// ("dir", where "dir/..." looks for modules and passes libraries by), and
+// fails when the patterns matched libraries and no module. Every caller
+// of All and AllCached calls it with the patterns it gave Dirs.
+func (r *Result) Named(patterns []string) error {
+	if len(r.Libraries) == 0 {
+		return nil
+	}
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	named := map[string]bool{}
+	for _, p := range patterns {
+		if p != "..." && !strings.HasSuffix(filepath.ToSlash(p), "/...") {
+			named[filepath.Clean(p)] = true
+		}
+	}
+	for _, dir := range r.Libraries {
+		if named[dir] {
+			below := filepath.ToSlash(dir) + "/..."
+			if dir == "." {
+				below = "./..."
+			}
+			r.Errors = append(r.Errors, Errorf(firstFile(dir),
+				"a module sets module: {name, namespace}; to build the modules in the directories below, give "+below,
+				"%s holds no module: its .cue files declare only definitions (like #Module), hidden fields and lets", filepath.ToSlash(dir)))
+		}
+	}
+	if len(r.Errors) > 0 {
+		r.Errors = r.Errors.Sort()
+		r.Modules, r.KnownDirs = nil, nil
+		return nil
+	}
+	if len(r.Modules) == 0 && len(r.KnownDirs) == 0 {
+		verb := "holds"
+		if len(r.Libraries) > 1 {
+			verb = "hold"
+		}
+		return fmt.Errorf("%s matched no module: %s %s only definitions (like #Module), hidden fields and lets; a module sets module: {name, namespace}",
+			strings.Join(patterns, " "), strings.Join(slashed(r.Libraries), ", "), verb)
+	}
+	return nil
+}
+
+func slashed(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.ToSlash(p)
+	}
+	return out
+}
