@@ -2,7 +2,6 @@ package compile
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -13,37 +12,21 @@ import (
 // library reports whether dir holds no module but shared CUE: each of its
 // .cue files parses and has a package clause, none declares a field of
 // data at its top level, and they declare something: definitions
-// (#Module), hidden fields, let clauses or embedded definitions. (An
-// empty file is a module yet to be written, and gets its errors.) A copy of `obsc schema` at the root of a CUE
-// module (README, "Editor support") is one, and so is a package of
-// definitions the modules import. files are dir's .cue files as the
-// caller read them, or nil to read them. Only a directory that failed to
-// compile is asked, so a module pays nothing for it.
+// (#Module), hidden fields, let clauses or embedded definitions. An empty
+// file is a module yet to be written, and gets its errors. A copy of
+// `obsc schema` at the root of a CUE module (README, "Editor support") is
+// a library, and so is a package of definitions the modules import. files
+// are dir's .cue files as the caller read them, or nil to read them. Only
+// a directory that failed to compile is asked, so a module pays nothing.
 func library(dir string, files []SourceFile) bool {
-	if files == nil {
-		des, err := os.ReadDir(dir)
-		if err != nil {
-			return false
-		}
-		for _, e := range des {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
-				continue
-			}
-			info, err := e.Info()
-			if err != nil || info.Size() > MaxFileSize {
-				return false
-			}
-			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return false
-			}
-			files = append(files, SourceFile{Name: e.Name(), Data: data})
-		}
+	read, errs := checkFiles(dir, files)
+	if len(errs) > 0 || len(read) == 0 {
+		return false
 	}
 	declares := false
-	for _, f := range files {
-		syntax, err := parser.ParseFile(f.Name, f.Data)
-		if err != nil || syntax.PackageName() == "" {
+	for _, f := range read {
+		syntax, err := parser.ParseFile(f.path, f.data)
+		if err != nil {
 			return false
 		}
 		n, ok := definitions(syntax)
