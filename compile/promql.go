@@ -147,7 +147,7 @@ func selectorName(n *parser.VectorSelector) string {
 		return n.Name
 	}
 	for _, lm := range n.LabelMatchers {
-		if lm.Name == labels.MetricName && lm.Type == labels.MatchEqual {
+		if lm.Name == prommodel.MetricNameLabel && lm.Type == labels.MatchEqual {
 			return lm.Value
 		}
 	}
@@ -187,7 +187,7 @@ func checkSelector(m *ir.Module, external map[string]bool, n *parser.VectorSelec
 	}
 	for _, lm := range n.LabelMatchers {
 		l := lm.Name
-		if l == labels.MetricName || targetLabels[l] || (l == "le" && suffix == "_bucket") {
+		if l == prommodel.MetricNameLabel || targetLabels[l] || (l == "le" && suffix == "_bucket") {
 			continue
 		}
 		if !mt.HasLabel(l) {
@@ -343,7 +343,7 @@ func vectorMatchers(e parser.Expr) *selInfo {
 	}
 	info := &selInfo{name: selectorName(vs)}
 	for _, lm := range vs.LabelMatchers {
-		if lm.Name != labels.MetricName && (lm.Type == labels.MatchEqual || lm.Type == labels.MatchRegexp) {
+		if lm.Name != prommodel.MetricNameLabel && (lm.Type == labels.MatchEqual || lm.Type == labels.MatchRegexp) {
 			info.equal = append(info.equal, lm.Name)
 		}
 	}

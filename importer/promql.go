@@ -108,7 +108,7 @@ func sumRate(e parser.Expr) (vs *parser.VectorSelector, rng time.Duration, by []
 func matcherSet(vs *parser.VectorSelector) []*labels.Matcher {
 	var out []*labels.Matcher
 	for _, m := range vs.LabelMatchers {
-		if m.Name != labels.MetricName {
+		if m.Name != prommodel.MetricNameLabel {
 			out = append(out, m)
 		}
 	}
@@ -260,7 +260,7 @@ func (m *Module) declare(e parser.Expr) {
 		name := vs.Name
 		if name == "" {
 			for _, lm := range vs.LabelMatchers {
-				if lm.Name == labels.MetricName && lm.Type == labels.MatchEqual {
+				if lm.Name == prommodel.MetricNameLabel && lm.Type == labels.MatchEqual {
 					name = lm.Value
 				}
 			}
@@ -324,7 +324,7 @@ func (m *Module) declareSelector(name string, vs *parser.VectorSelector, counter
 	for _, lm := range vs.LabelMatchers {
 		l := lm.Name
 		switch {
-		case l == labels.MetricName || compile.TargetLabel(l):
+		case l == prommodel.MetricNameLabel || compile.TargetLabel(l):
 			continue
 		case l == "le" && typ == ir.Histogram && strings.HasSuffix(name, "_bucket"):
 			if lm.Type == labels.MatchEqual {

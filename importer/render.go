@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"cuelang.org/go/cue/format"
@@ -290,14 +289,4 @@ func floats(fs []float64) string {
 		parts[i] = ir.FormatFloat(f)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// sortedSet returns the keys of a set in order.
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -99,20 +99,6 @@ func (n node) get(keys ...string) node {
 	return node{file: n.file}
 }
 
-// keyPos is the position of key k in a mapping (the key, not its value).
-func (n node) keyPos(keys ...string) ir.Pos {
-	if n.n != nil && n.n.Kind == yaml.MappingNode {
-		for _, k := range keys {
-			for i := 0; i+1 < len(n.n.Content); i += 2 {
-				if n.n.Content[i].Value == k {
-					return ir.Pos{File: n.file, Line: n.n.Content[i].Line, Col: n.n.Content[i].Column}
-				}
-			}
-		}
-	}
-	return n.pos()
-}
-
 // items returns a sequence's elements.
 func (n node) items() []node {
 	if n.n == nil || n.n.Kind != yaml.SequenceNode {
@@ -146,10 +132,6 @@ type errs struct{ list compile.Errors }
 
 func (e *errs) at(n node, hint, format string, args ...any) {
 	e.list = append(e.list, compile.Errorf(n.pos(), hint, format, args...))
-}
-
-func (e *errs) atPos(p ir.Pos, hint, format string, args ...any) {
-	e.list = append(e.list, compile.Errorf(p, hint, format, args...))
 }
 
 // str reads a scalar string; a missing optional field is "".

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -201,7 +200,11 @@ func TestGeneratedCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds client_golang in a temporary module")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// go test puts its own GOROOT/bin first in the test's PATH.
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal("no go command to build the generated code with")
+	}
 	version := clientGolangVersion(t)
 	dir := t.TempDir()
 	write := func(rel string, data []byte) {

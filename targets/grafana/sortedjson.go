@@ -41,8 +41,9 @@ import (
 // again; compact is nil where the encoder could not record all of it (a
 // fragment re-indented by yamlx).
 func sortedJSON(v any, sizeHint int) (pretty, compact []byte, err error) {
-	e := encoder{gaps: gapsPool.Get().([]uint32)[:0]}
-	defer func() { gapsPool.Put(e.gaps) }()
+	gaps := gapsPool.Get().(*[]uint32)
+	e := encoder{gaps: (*gaps)[:0]}
+	defer func() { *gaps = e.gaps; gapsPool.Put(gaps) }()
 	out := make([]byte, 0, sizeHint)
 	if v == nil {
 		out = append(out, "null"...)
@@ -62,7 +63,7 @@ func sortedJSON(v any, sizeHint int) (pretty, compact []byte, err error) {
 
 // gapsPool recycles the encoders' gap lists (a few thousand offsets per
 // dashboard), which never leave sortedJSON.
-var gapsPool = sync.Pool{New: func() any { return []uint32(nil) }}
+var gapsPool = sync.Pool{New: func() any { return new([]uint32) }}
 
 // dropGaps is pretty without the byte ranges gaps lists ([start, end)
 // pairs, in order).

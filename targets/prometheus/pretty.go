@@ -188,7 +188,7 @@ func (p *printer) appendSelector(n *promparser.VectorSelector) (string, bool) {
 	ends := endsBuf[:0]
 	b := p.scratch[:0]
 	for _, m := range n.LabelMatchers {
-		if m == nil || m.Name == labels.MetricName && m.Type == labels.MatchEqual && m.Value == n.Name && m.Value != "" {
+		if m == nil || m.Name == prommodel.MetricNameLabel && m.Type == labels.MatchEqual && m.Value == n.Name && m.Value != "" {
 			continue
 		}
 		if !prommodel.LegacyValidation.IsValidLabelName(m.Name) {

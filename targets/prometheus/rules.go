@@ -9,6 +9,7 @@ import (
 	"time"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	promparser "github.com/prometheus/prometheus/promql/parser"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -452,7 +453,7 @@ func (d *derived) sloNode(record string, s *ir.SLO) *promparser.VectorSelector {
 	}{ms: [3]labels.Matcher{
 		{Type: labels.MatchEqual, Name: ir.LabelModule, Value: d.m.Name},
 		{Type: labels.MatchEqual, Name: ir.LabelSLO, Value: s.Name},
-		{Type: labels.MatchEqual, Name: labels.MetricName, Value: record},
+		{Type: labels.MatchEqual, Name: prommodel.MetricNameLabel, Value: record},
 	}}
 	n.ptr = [3]*labels.Matcher{&n.ms[0], &n.ms[1], &n.ms[2]}
 	n.vs = promparser.VectorSelector{Name: record, LabelMatchers: n.ptr[:]}
@@ -486,7 +487,7 @@ func (b *builder) rateSum(metric string, by []string, r *promparser.MatrixSelect
 	for _, m := range matchers {
 		ms = append(ms, matcherNode(m))
 	}
-	ms = append(ms, &labels.Matcher{Type: labels.MatchEqual, Name: labels.MetricName, Value: metric})
+	ms = append(ms, &labels.Matcher{Type: labels.MatchEqual, Name: prommodel.MetricNameLabel, Value: metric})
 	rate := &promparser.Call{Func: promparser.Functions["rate"], Args: promparser.Expressions{
 		&promparser.MatrixSelector{
 			VectorSelector: &promparser.VectorSelector{Name: metric, LabelMatchers: ms},

@@ -28,14 +28,6 @@ type sloPhase struct {
 
 type sloHistory []sloPhase
 
-func (h sloHistory) minutes() int {
-	n := 0
-	for _, p := range h {
-		n += p.minutes
-	}
-	return n
-}
-
 // ratio is the error ratio over the window w ending at t: the increments of
 // the samples inside [t-w, t], as rate() sees them. ok is false without
 // traffic (the rules then record nothing).
