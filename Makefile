@@ -10,7 +10,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SLOTH_VERSION := v0.16.0
 SLOTH_GOBIN   ?= $(or $(TMPDIR),/tmp)/obsc-tools/sloth-$(SLOTH_VERSION)
 
-.PHONY: all build demo test tools vet golden check-golden fuzz clean e2e bench bench-go
+.PHONY: all build demo test tools vet lint golden check-golden fuzz clean e2e bench bench-go
 
 all: build
 
@@ -39,7 +39,13 @@ tools:
 vet:
 	$(GO) vet ./...
 
-test: tools vet
+# staticcheck's default checks (bugs, dead code, deprecations), fetched at a
+# fixed version through the Go module proxy like Sloth, never in go.mod.
+STATICCHECK_VERSION := v0.8.2
+lint:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+test: tools vet lint
 	OBSC_REQUIRE_SLOTH=1 $(GO) test -count=1 ./...
 
 # The end-to-end proof (e2e/): the demo, built on the Go package `obsc gen

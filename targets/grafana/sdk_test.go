@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 the Foundation SDK deprecates its dashboard v1 types for dashboardv2; the sidecar and file provisioning load v1 JSON, which obsc writes
+
 package grafana
 
 import (
