@@ -14,7 +14,8 @@ import (
 )
 
 // TestWorkersWrite: a worker that finds the writer's queue full writes its
-// module itself. Slowed down (every file staged 2 ms late), the build has
+// module itself. Slowed down (every file staged 10 ms late: a module takes
+// longer to write than to render even under -race), the build has
 // its workers write, and must write the same tree as a build that keeps
 // up, record cache entries as good: a build --check with that cache finds
 // nothing to do, and a rebuild changes nothing.
@@ -32,7 +33,7 @@ func TestWorkersWrite(t *testing.T) {
 	}
 	want := treetest.Snapshot(t, filepath.Join(work, "ref"))
 
-	code, _, stderr = obscExec(t, work, []string{"GOMAXPROCS=4", "OBSC_TIMING=1", "OBSC_TEST_WRITE_DELAY=2ms"},
+	code, _, stderr = obscExec(t, work, []string{"GOMAXPROCS=4", "OBSC_TIMING=1", "OBSC_TEST_WRITE_DELAY=10ms"},
 		"build", "--cache", "cache", "-o", "out", "modules/...")
 	if code != 0 {
 		t.Fatalf("slowed build: exit %d\n%s", code, stderr)
