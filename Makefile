@@ -45,8 +45,15 @@ STATICCHECK_VERSION := v0.8.2
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
+# The packages that run goroutines (the build pipeline: compile's workers,
+# the writer, the cache's recorder) are tested under the race detector;
+# cmd/obsc's scripts and exec tests run the race-built test binary as
+# obsc, so a race in any subcommand fails them.
+RACE_PKGS := ./cmd/obsc ./compile ./targets ./internal/cache ./internal/par
+
 test: tools vet lint
-	OBSC_REQUIRE_SLOTH=1 $(GO) test -count=1 ./...
+	OBSC_REQUIRE_SLOTH=1 $(GO) test -count=1 $$($(GO) list ./... | grep -v -x $(foreach p,$(RACE_PKGS),-e '.*$(patsubst .%,%,$(p))'))
+	$(GO) test -race -count=1 $(RACE_PKGS)
 
 # The end-to-end proof (e2e/): the demo, built on the Go package `obsc gen
 # go` writes, scraped every second by a real Prometheus evaluating the
