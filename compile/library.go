@@ -73,13 +73,11 @@ func (r *Result) Named(patterns []string) error {
 	if len(r.Libraries) == 0 {
 		return nil
 	}
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
-	}
+	patterns = orDefault(patterns)
 	named := map[string]bool{}
 	for _, p := range patterns {
-		if p != "..." && !strings.HasSuffix(filepath.ToSlash(p), "/...") {
-			named[filepath.Clean(p)] = true
+		if root, recursive := splitPattern(p); !recursive {
+			named[filepath.Clean(root)] = true
 		}
 	}
 	for _, dir := range r.Libraries {

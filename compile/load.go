@@ -37,9 +37,6 @@ const MaxModuleDirs = 20000
 // Directories named testdata or cue.mod and those starting with "." or "_"
 // are skipped, as the go tool does. The result is sorted and unique.
 func Dirs(patterns []string) ([]string, error) {
-	if len(patterns) == 0 {
-		patterns = []string{"./..."}
-	}
 	seen := map[string]bool{}
 	var out []string
 	add := func(d string) {
@@ -49,14 +46,8 @@ func Dirs(patterns []string) ([]string, error) {
 			out = append(out, d)
 		}
 	}
-	for _, p := range patterns {
-		root, recursive := strings.CutSuffix(filepath.ToSlash(p), "/...")
-		if p == "..." {
-			root, recursive = ".", true
-		}
-		if root == "" {
-			root = "."
-		}
+	for _, p := range orDefault(patterns) {
+		root, recursive := splitPattern(p)
 		fi, err := os.Stat(root)
 		if err != nil {
 			return nil, fmt.Errorf("pattern %q: %w", p, err)
@@ -102,6 +93,27 @@ func Dirs(patterns []string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// orDefault is patterns, or ./... when there are none.
+func orDefault(patterns []string) []string {
+	if len(patterns) == 0 {
+		return []string{"./..."}
+	}
+	return patterns
+}
+
+// splitPattern splits a pattern into the directory it names and whether
+// it is "dir/...", every directory below dir.
+func splitPattern(p string) (root string, recursive bool) {
+	root, recursive = strings.CutSuffix(filepath.ToSlash(p), "/...")
+	if p == "..." {
+		root, recursive = ".", true
+	}
+	if root == "" {
+		root = "."
+	}
+	return root, recursive
 }
 
 func hasCUE(dir string) bool {
