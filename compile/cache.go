@@ -81,8 +81,12 @@ func AllCached(dirs []string, lookup func(i int) (k *Known, files []SourceFile),
 					}
 				}
 				mods[i], errs[i] = c.ModuleFiles(dirs[i], files)
-				if len(errs[i]) > 0 && library(dirs[i], files) {
-					libs[i], errs[i] = true, nil
+				if len(errs[i]) > 0 {
+					lib, typos := library(dirs[i], files)
+					if lib {
+						libs[i], errs[i] = true, nil
+					}
+					errs[i] = append(errs[i], typos...)
 				}
 				if each != nil && mods[i] != nil {
 					each(i, mods[i])

@@ -7,6 +7,7 @@ import (
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
 )
 
 // library reports whether dir holds no module but shared CUE: each of its
@@ -18,24 +19,63 @@ import (
 // a library, and so is a package of definitions the modules import. files
 // are dir's .cue files as the caller read them, or nil to read them. Only
 // a directory that failed to compile is asked, so a module pays nothing.
-func library(dir string, files []SourceFile) bool {
+//
+// A module whose `module:` was written `#module:` would read as a library
+// and be passed by without a word. So a #module definition that names a
+// module (a concrete name: "...", which no shared template sets) makes
+// dir no library, and typos holds one error for each, to report with the
+// module's own.
+func library(dir string, files []SourceFile) (lib bool, typos Errors) {
 	read, errs := checkFiles(dir, files)
 	if len(errs) > 0 || len(read) == 0 {
-		return false
+		return false, nil
 	}
-	declares := false
+	declares, data := false, false
 	for _, f := range read {
 		syntax, err := parser.ParseFile(f.path, f.data)
 		if err != nil {
-			return false
+			return false, nil
 		}
+		typos = append(typos, moduleTypos(syntax)...)
 		n, ok := definitions(syntax)
-		if !ok {
-			return false
-		}
+		data = data || !ok
 		declares = declares || n > 0
 	}
-	return declares
+	return declares && !data && len(typos) == 0, typos
+}
+
+// moduleTypos reports the top-level #module definitions of f that set a
+// concrete name: a module's `module:` field with a # too many.
+func moduleTypos(f *ast.File) Errors {
+	var errs Errors
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		if id, ok := fd.Label.(*ast.Ident); !ok || id.Name != "#module" {
+			continue
+		}
+		st, ok := fd.Value.(*ast.StructLit)
+		if !ok {
+			continue
+		}
+		for _, e := range st.Elts {
+			nf, ok := e.(*ast.Field)
+			if !ok {
+				continue
+			}
+			id, ok := nf.Label.(*ast.Ident)
+			lit, isLit := nf.Value.(*ast.BasicLit)
+			if ok && id.Name == "name" && isLit && lit.Kind == token.STRING {
+				errs = append(errs, Errorf(toPos(fd.Label.Pos()),
+					"write module: without the #",
+					"#module is a definition, not the module field"))
+				break
+			}
+		}
+	}
+	return errs
 }
 
 // definitions counts the definitions, hidden fields, lets and embedded

@@ -34,23 +34,62 @@ func TestLibrary(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := library(t.TempDir(), []SourceFile{{Name: "x.cue", Data: []byte(tc.src), Regular: true}})
+			got, typos := library(t.TempDir(), []SourceFile{{Name: "x.cue", Data: []byte(tc.src), Regular: true}})
+			if len(typos) > 0 {
+				t.Errorf("typos = %v, want none", typos)
+			}
 			if got != tc.want {
 				t.Errorf("library = %v, want %v for\n%s", got, tc.want, tc.src)
 			}
 		})
 	}
+	// A module whose module: was written #module: (a concrete name gives
+	// it away) is no library, and each such definition is an error there.
+	typos := []struct {
+		name  string
+		src   string
+		lib   bool
+		typos []string
+	}{
+		{"every field a definition", "package obs\n\n#module: {name: \"a\", namespace: \"b\"}\n#scrape: portNumber: 8080\n", false, []string{"x.cue:3:1"}},
+		{"#module among data", "package obs\n\nscrape: portNumber: 8080\n#module: name: \"a\"\n", false, []string{"x.cue:4:1"}},
+		{"two files' worth in one", "package obs\n\n#module: name: \"a\"\n#module: {team: \"t\", name: \"a\"}\n", false, []string{"x.cue:3:1", "x.cue:4:1"}},
+		{"a template without a name", "package lib\n\n#module: {team: \"platform\", runbookBase: \"https://r\"}\n", true, nil},
+		{"a template with a name constraint", "package lib\n\n#module: {name: string, namespace: \"payments\"}\n", true, nil},
+		{"a capitalised definition", "package lib\n\n#Module: {name: \"a\"}\n", true, nil},
+		{"a hidden field", "package lib\n\n_module: {name: \"a\"}\n", true, nil},
+	}
+	for _, tc := range typos {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			lib, errs := library(dir, []SourceFile{{Name: "x.cue", Data: []byte(tc.src), Regular: true}})
+			if lib != tc.lib {
+				t.Errorf("library = %v, want %v", lib, tc.lib)
+			}
+			var at []string
+			for _, e := range errs {
+				at = append(at, strings.TrimPrefix(filepath.ToSlash(e.Pos.String()), filepath.ToSlash(dir)+"/"))
+				if want := "#module is a definition, not the module field; write module: without the #"; !strings.HasSuffix(e.Error(), want) {
+					t.Errorf("error %q, want it to end %q", e.Error(), want)
+				}
+			}
+			if diff := cmp.Diff(tc.typos, at); diff != "" {
+				t.Errorf("typos at (-want +got):\n%s", diff)
+			}
+		})
+	}
+
 	// Read from the directory, and every file must be one.
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.cue"), "package obs\n\n#A: int\n")
-	if !library(dir, nil) {
+	if lib, _ := library(dir, nil); !lib {
 		t.Error("a directory of definitions read from disk: library = false")
 	}
 	writeFile(t, filepath.Join(dir, "b.cue"), baseModule)
-	if library(dir, nil) {
+	if lib, _ := library(dir, nil); lib {
 		t.Error("a directory with a module file: library = true")
 	}
-	if library(t.TempDir(), nil) {
+	if lib, _ := library(t.TempDir(), nil); lib {
 		t.Error("an empty directory: library = true")
 	}
 }
