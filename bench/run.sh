@@ -222,20 +222,36 @@ for N in "${NS[@]}"; do
 	# other, compared one minute with another (a run measured 3.36 s for
 	# the cold build of 1,000 against 1.88 s without the cache right
 	# after, and so 1.24x sloth instead of 0.7x).
+	# Who goes first alternates from turn to turn (obsc in the first):
+	# when the machine speeds up or slows down over the turns, as it
+	# did (obsc 19.6, 16.4, 14.6 s and Sloth 18.3, 17.5, 16.6 s at
+	# 10,000 in one bench), the tool always timed first would always
+	# get the turn's slower minute.
 	colds=() sloths=() ratios=()
 	cold_rss=0 sloth_rss=0
-	for _ in $(seq "$reps"); do
+	turn_obsc() {
 		aside out cache
 		settle
 		measure "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
 		colds+=("$WALL")
 		[ "$RSS" -le "$cold_rss" ] || cold_rss=$RSS
+	}
+	turn_sloth() {
 		eval "$sloth_setup"
 		settle
 		measure "sloth generate" "${sloth_cmd[@]}"
 		sloths+=("$WALL")
 		[ "$RSS" -le "$sloth_rss" ] || sloth_rss=$RSS
-		ratios+=("$(awk -v a="${colds[-1]}" -v b="$WALL" 'BEGIN{printf "%.3f", (b>0)? a/b : 0}')")
+	}
+	for t in $(seq "$reps"); do
+		if [ $((t % 2)) = 1 ]; then
+			turn_obsc
+			turn_sloth
+		else
+			turn_sloth
+			turn_obsc
+		fi
+		ratios+=("$(awk -v a="${colds[-1]}" -v b="${sloths[-1]}" 'BEGIN{printf "%.3f", (b>0)? a/b : 0}')")
 	done
 	cold=$(med "${colds[@]}") sloth=$(med "${sloths[@]}")
 	vs_sloth=$(awk -v r="$(med "${ratios[@]}")" 'BEGIN{printf "%.2f", r}')
@@ -313,7 +329,7 @@ fit_sloth=$(linfit "sloth generate" "${FIT_SLOTH[@]}")
 	echo
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $($GO version | cut -d' ' -f3), load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
-	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), run in turns with obsc's cold build, ratio = the median of the turns' obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
+	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), run in turns with obsc's cold build (obsc first in odd turns, Sloth in even ones), ratio = the median of the turns' obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
 	echo
 	echo "| N | build cold | build, no cache | check, warm cache | check, no cache | build after 1 edit | no-op build | modules/s (cold) | peak RSS MiB (cold / no cache / check no cache) | output | sloth generate (obsc ÷ sloth) | cue export (obsc ÷ cue) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
