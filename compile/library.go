@@ -30,18 +30,36 @@ func library(dir string, files []SourceFile) (lib bool, typos Errors) {
 	if len(errs) > 0 || len(read) == 0 {
 		return false, nil
 	}
-	declares, data := false, false
+	declares, data, hasModule := false, false, false
 	for _, f := range read {
 		syntax, err := parser.ParseFile(f.path, f.data)
 		if err != nil {
 			return false, nil
 		}
 		typos = append(typos, moduleTypos(syntax)...)
+		hasModule = hasModule || declaresModule(syntax)
 		n, ok := definitions(syntax)
 		data = data || !ok
 		declares = declares || n > 0
 	}
+	if hasModule {
+		// module: is there, so #module is a definition it may use
+		// (module: #module & {...}), not a typo.
+		typos = nil
+	}
 	return declares && !data && len(typos) == 0, typos
+}
+
+// declaresModule reports whether f has a top-level module: field.
+func declaresModule(f *ast.File) bool {
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.Field); ok {
+			if id, ok := fd.Label.(*ast.Ident); ok && id.Name == "module" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // moduleTypos reports the top-level #module definitions of f that set a

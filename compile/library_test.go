@@ -58,6 +58,7 @@ func TestLibrary(t *testing.T) {
 		{"a template with a name constraint", "package lib\n\n#module: {name: string, namespace: \"payments\"}\n", true, nil},
 		{"a capitalised definition", "package lib\n\n#Module: {name: \"a\"}\n", true, nil},
 		{"a hidden field", "package lib\n\n_module: {name: \"a\"}\n", true, nil},
+		{"a definition the module field uses", "package obs\n\n#module: {name: \"a\"}\nmodule: #module & {namespace: \"b\"}\n", false, nil},
 	}
 	for _, tc := range typos {
 		t.Run(tc.name, func(t *testing.T) {
