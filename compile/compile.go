@@ -164,6 +164,20 @@ type Result struct {
 // result does not depend on the order of dirs or on scheduling.
 func All(dirs []string) (*Result, error) { return AllCached(dirs, nil, nil) }
 
+// AllMatching is All of the directories patterns expand to (Dirs), with
+// the libraries a pattern names itself reported (Result.Named).
+func AllMatching(patterns []string) (*Result, error) {
+	dirs, err := Dirs(patterns)
+	if err != nil {
+		return nil, err
+	}
+	res, err := All(dirs)
+	if err != nil {
+		return nil, err
+	}
+	return res, res.Named(patterns)
+}
+
 // builder accumulates the IR and the errors of one module.
 type builder struct {
 	src  *source

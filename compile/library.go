@@ -37,7 +37,7 @@ func library(dir string, files []SourceFile) (lib bool, typos Errors) {
 			return false, nil
 		}
 		typos = append(typos, moduleTypos(syntax)...)
-		hasModule = hasModule || declaresModule(syntax)
+		hasModule = hasModule || len(topFields(syntax, "module")) > 0
 		n, ok := definitions(syntax)
 		data = data || !ok
 		declares = declares || n > 0
@@ -50,30 +50,25 @@ func library(dir string, files []SourceFile) (lib bool, typos Errors) {
 	return declares && !data && len(typos) == 0, typos
 }
 
-// declaresModule reports whether f has a top-level module: field.
-func declaresModule(f *ast.File) bool {
+// topFields returns the top-level fields of f labelled with the
+// identifier name.
+func topFields(f *ast.File, name string) []*ast.Field {
+	var out []*ast.Field
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.Field); ok {
-			if id, ok := fd.Label.(*ast.Ident); ok && id.Name == "module" {
-				return true
+			if id, ok := fd.Label.(*ast.Ident); ok && id.Name == name {
+				out = append(out, fd)
 			}
 		}
 	}
-	return false
+	return out
 }
 
 // moduleTypos reports the top-level #module definitions of f that set a
 // concrete name: a module's `module:` field with a # too many.
 func moduleTypos(f *ast.File) Errors {
 	var errs Errors
-	for _, d := range f.Decls {
-		fd, ok := d.(*ast.Field)
-		if !ok {
-			continue
-		}
-		if id, ok := fd.Label.(*ast.Ident); !ok || id.Name != "#module" {
-			continue
-		}
+	for _, fd := range topFields(f, "#module") {
 		st, ok := fd.Value.(*ast.StructLit)
 		if !ok {
 			continue
@@ -125,8 +120,9 @@ func definitions(f *ast.File) (n int, ok bool) {
 
 // Named reports as errors of r the Libraries a pattern names itself
 // ("dir", where "dir/..." looks for modules and passes libraries by), and
-// fails when the patterns matched libraries and no module. Every caller
-// of All and AllCached calls it with the patterns it gave Dirs.
+// fails when the patterns matched libraries and no module. AllMatching
+// calls it; every other caller of All and AllCached calls it with the
+// patterns it gave Dirs.
 func (r *Result) Named(patterns []string) error {
 	if len(r.Libraries) == 0 {
 		return nil

@@ -33,15 +33,7 @@ func newCheckCmd(c *cli) *command {
 			fmt.Fprintf(c.stderr, "obsc: %d module(s) OK\n", len(mods))
 			return exitOK
 		}
-		dirs, err := compile.Dirs(args)
-		if err != nil {
-			fmt.Fprintln(c.stderr, "obsc:", err)
-			return exitFail
-		}
-		res, err := compile.All(dirs)
-		if err == nil {
-			err = res.Named(args)
-		}
+		res, err := compile.AllMatching(args)
 		if err != nil {
 			fmt.Fprintln(c.stderr, "obsc:", err)
 			return exitFail

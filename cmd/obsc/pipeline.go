@@ -34,15 +34,7 @@ var renderers = []struct {
 // compileAll expands patterns and compiles every module. It prints errors
 // itself and returns nil modules when there were any.
 func (c *cli) compileAll(patterns []string) ([]*ir.Module, bool) {
-	dirs, err := compile.Dirs(patterns)
-	if err != nil {
-		fmt.Fprintln(c.stderr, "obsc:", err)
-		return nil, false
-	}
-	res, err := compile.All(dirs)
-	if err == nil {
-		err = res.Named(patterns)
-	}
+	res, err := compile.AllMatching(patterns)
 	if err != nil {
 		fmt.Fprintln(c.stderr, "obsc:", err)
 		return nil, false
