@@ -10,9 +10,9 @@
 # of the same SLOs, cue export of the same modules, and the same bytes as
 # the output written alone (bench/writefloor). Results go to
 # bench/RESULTS.md (override with RESULTS=...), scratch to $BENCH_DIR
-# (default a temporary directory, removed at the end). The cold builds,
-# sloth and cue export run $BENCH_REPS times (default 3) and report the
-# median, obsc's cold build and sloth in turns; every timed command starts
+# (default a temporary directory, removed at the end). obsc's cold build
+# and sloth run in $BENCH_REPS turns (default 3) of two runs each, cue
+# export $BENCH_REPS times, and report the median; every timed command starts
 # from the same state (see settle), and the trees of earlier runs are
 # moved aside, not deleted, until the end.
 set -euo pipefail
@@ -34,10 +34,11 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 # Every tree stays until the end (see aside): N = 10,000 alone keeps about
-# 19 GB (two builds of 2.6 GB, three times, and writefloor's copy), and a
-# filesystem nearly full makes every write slower.
+# 25 GB (the cold build of 2.2 GB twice a turn and once before the turns,
+# the other builds, writefloor's copy), and a filesystem nearly full makes
+# every write slower.
 need_gb=2
-for N in "${NS[@]}"; do need_gb=$((need_gb + N * (6 * ${BENCH_REPS:-3} + 3) / 10000 + 1)); done
+for N in "${NS[@]}"; do need_gb=$((need_gb + N * (8 * ${BENCH_REPS:-3} + 6) / 10000 + 1)); done
 where=${BENCH_DIR:-${TMPDIR:-/tmp}}
 [ -e "$where" ] || where=$(dirname "$where")
 avail_gb=$(df -Pk "$where" 2>/dev/null | awk 'NR==2 {print int($4/1048576)}')
@@ -141,13 +142,13 @@ median() {
 		walls+=("$WALL")
 		[ "$RSS" -le "$rss" ] || rss=$RSS
 	done
-	WALL=$(med "${walls[@]}")
+	WALL=$(printf "%.2f" "$(med "${walls[@]}")")
 	RSS=$rss
 }
 
 # med X...: the median of the numbers X.
 med() {
-	printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+	printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'
 }
 
 # What the page cache costs on this machine, once: 3 GB written 100 MB at
@@ -222,11 +223,15 @@ for N in "${NS[@]}"; do
 	# other, compared one minute with another (a run measured 3.36 s for
 	# the cold build of 1,000 against 1.88 s without the cache right
 	# after, and so 1.24x sloth instead of 0.7x).
-	# Who goes first alternates from turn to turn (obsc in the first):
-	# when the machine speeds up or slows down over the turns, as it
-	# did (obsc 19.6, 16.4, 14.6 s and Sloth 18.3, 17.5, 16.6 s at
-	# 10,000 in one bench), the tool always timed first would always
-	# get the turn's slower minute.
+	# Each turn times both tools twice, mirrored: obsc, Sloth, Sloth,
+	# obsc in odd turns and Sloth, obsc, obsc, Sloth in even ones, and
+	# its ratio is obsc's two runs over Sloth's two (an ABBA design).
+	# The machine speeds up and slows down over minutes, as it did (obsc
+	# 19.6, 16.4, 14.6 s and Sloth 18.3, 17.5, 16.6 s at 10,000 in one
+	# bench): with one run of each per turn, whichever tool went first
+	# got the turn's slower or faster minute, and one turn in six at
+	# 10,000 came out over 1 when the others were at 0.94. Mirrored, a
+	# steady drift over the turn weighs the same on both tools.
 	colds=() sloths=() ratios=()
 	cold_rss=0 sloth_rss=0
 	turn_obsc() {
@@ -256,13 +261,17 @@ for N in "${NS[@]}"; do
 		if [ $((t % 2)) = 1 ]; then
 			turn_obsc
 			turn_sloth
+			turn_sloth
+			turn_obsc
 		else
 			turn_sloth
 			turn_obsc
+			turn_obsc
+			turn_sloth
 		fi
-		ratios+=("$(awk -v a="${colds[-1]}" -v b="${sloths[-1]}" 'BEGIN{printf "%.3f", (b>0)? a/b : 0}')")
+		ratios+=("$(awk -v a="${colds[-2]}" -v b="${colds[-1]}" -v c="${sloths[-2]}" -v d="${sloths[-1]}" 'BEGIN{printf "%.3f", (c+d>0)? (a+b)/(c+d) : 0}')")
 	done
-	cold=$(med "${colds[@]}") sloth=$(med "${sloths[@]}")
+	cold=$(printf "%.2f" "$(med "${colds[@]}")") sloth=$(printf "%.2f" "$(med "${sloths[@]}")")
 	vs_sloth=$(awk -v r="$(med "${ratios[@]}")" 'BEGIN{printf "%.2f", r}')
 	MAX_RATIO[$N]=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
 	TURNS+=("N = $N: obsc cold build ÷ sloth generate, turn by turn: $(printf '%s\n' "${ratios[@]}" | awk '{printf "%s%.2f", (NR>1)? ", " : "", $1}') (obsc ${colds[*]} s; sloth ${sloths[*]} s).")
@@ -338,7 +347,7 @@ fit_sloth=$(linfit "sloth generate" "${FIT_SLOTH[@]}")
 	echo
 	echo "Written by \`make bench\` (bench/run.sh) on $(date -u +%Y-%m-%d) — $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $($GO version | cut -d' ' -f3), load average before the run: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
 	echo
-	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $BENCH_REPS runs for the cold builds, sloth and cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), run in turns with obsc's cold build after one untimed turn of both (obsc first in odd turns, Sloth in even ones), ratio = the median of the turns' obsc cold build ÷ sloth; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
+	echo "Seconds of wall time (\`/usr/bin/time -v\`): the median of $((2 * BENCH_REPS)) runs for the cold builds and sloth, of $BENCH_REPS for cue, one run for the others; each timed command starts after a \`sync\`$( [ "$DROPPED" = yes ] && echo ", with the kernel's clean caches dropped and its inputs read back in (see settle in bench/run.sh)" || echo " (the kernel's caches could not be dropped: not root, no sudo; see settle in bench/run.sh)"). Every module: standard metrics (2–4 components, 2–3 ports each), a custom counter, gauge and histogram with bounded labels, 3 SLOs, 4 alerts, 3 probes, a dashboard (bench/corpus). \`cold\`: empty output and empty cache; \`no cache\`: \`--cache off\` (a CI runner without a cache); \`check\`: \`build --check\` of the up-to-date tree; \`1 edit\`: rebuild after changing one module's objective, warm cache; \`no-op\`: rebuild with nothing changed. Sloth: \`sloth generate\` of the same 3 SLOs per module (SLO rules only), run in $BENCH_REPS turns with obsc's cold build after one untimed turn of both, each turn timing both tools twice, mirrored (obsc, Sloth, Sloth, obsc in odd turns, Sloth, obsc, obsc, Sloth in even ones), ratio = the median of the turns' ratios, a turn's ratio being obsc's two runs ÷ Sloth's two; cue: plain \`cue export\` of the same modules (no schema, no checks, no targets), ratio = obsc ÷ cue."
 	echo
 	echo "| N | build cold | build, no cache | check, warm cache | check, no cache | build after 1 edit | no-op build | modules/s (cold) | peak RSS MiB (cold / no cache / check no cache) | output | sloth generate (obsc ÷ sloth) | cue export (obsc ÷ cue) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
