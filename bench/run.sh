@@ -80,7 +80,8 @@ measure() {
 	fi
 	WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; printf "%.2f", s}' "$log")
 	RSS=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
-	printf '  %-28s %8ss %6s MiB\n' "$name" "$WALL" "$RSS"
+	CPU=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f+%.1f", u, s}' "$log")
+	printf '  %-28s %8ss %6s MiB  user+sys %ss\n' "$name" "$WALL" "$RSS" "$CPU"
 }
 
 # aside PATH...: moves earlier runs' trees out of the way, into old/.
@@ -232,20 +233,20 @@ for N in "${NS[@]}"; do
 	# got the turn's slower or faster minute, and one turn in six at
 	# 10,000 came out over 1 when the others were at 0.94. Mirrored, a
 	# steady drift over the turn weighs the same on both tools.
-	colds=() sloths=() ratios=()
+	colds=() sloths=() ratios=() cold_cpu=() sloth_cpu=()
 	cold_rss=0 sloth_rss=0
 	turn_obsc() {
 		aside out cache
 		settle
 		measure "build cold" "$OBSC" build --cache "$D/cache" -o out modules/...
-		colds+=("$WALL")
+		colds+=("$WALL") cold_cpu+=("$CPU")
 		[ "$RSS" -le "$cold_rss" ] || cold_rss=$RSS
 	}
 	turn_sloth() {
 		eval "$sloth_setup"
 		settle
 		measure "sloth generate" "${sloth_cmd[@]}"
-		sloths+=("$WALL")
+		sloths+=("$WALL") sloth_cpu+=("$CPU")
 		[ "$RSS" -le "$sloth_rss" ] || sloth_rss=$RSS
 	}
 	# One turn first that counts for neither: in both benches of
@@ -255,7 +256,7 @@ for N in "${NS[@]}"; do
 	# against 16.0-17.5 s), and with obsc first in it, it weighed on obsc.
 	turn_obsc
 	turn_sloth
-	colds=() sloths=()
+	colds=() sloths=() cold_cpu=() sloth_cpu=()
 	cold_rss=0 sloth_rss=0
 	for t in $(seq "$reps"); do
 		if [ $((t % 2)) = 1 ]; then
@@ -274,7 +275,7 @@ for N in "${NS[@]}"; do
 	cold=$(printf "%.2f" "$(med "${colds[@]}")") sloth=$(printf "%.2f" "$(med "${sloths[@]}")")
 	vs_sloth=$(awk -v r="$(med "${ratios[@]}")" 'BEGIN{printf "%.2f", r}')
 	MAX_RATIO[$N]=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
-	TURNS+=("N = $N: obsc cold build ÷ sloth generate, turn by turn: $(printf '%s\n' "${ratios[@]}" | awk '{printf "%s%.2f", (NR>1)? ", " : "", $1}') (obsc ${colds[*]} s; sloth ${sloths[*]} s).")
+	TURNS+=("N = $N: obsc cold build ÷ sloth generate, turn by turn: $(printf '%s\n' "${ratios[@]}" | awk '{printf "%s%.2f", (NR>1)? ", " : "", $1}') (obsc ${colds[*]} s; sloth ${sloths[*]} s; CPU seconds, user+system: obsc ${cold_cpu[*]}; sloth ${sloth_cpu[*]}).")
 	# what writing the output costs here by itself (bench/writefloor):
 	# one module's files, N times, one file at a time, computing nothing
 	template=
