@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -148,10 +149,32 @@ func unified(p string, a, b []byte) string {
 		to = "/dev/null"
 	}
 	d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-		A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)),
+		A: diffLines(a), B: diffLines(b),
 		FromFile: from, ToFile: to, Context: 3,
 	})
 	return d
+}
+
+// noNewline is what diff and git print after a last line that has no
+// newline.
+const noNewline = "\\ No newline at end of file\n"
+
+// diffLines splits data into lines for difflib, each with its newline.
+// difflib.SplitLines would add an empty line after the last one, which
+// the diff then shows as context that no file has, and a patch made of it
+// does not apply. A last line without a newline carries diff's marker, so
+// that it differs from the same line with one, as it does on disk.
+func diffLines(data []byte) []string {
+	if len(data) == 0 {
+		return nil
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	if last := lines[len(lines)-1]; last == "" {
+		lines = lines[:len(lines)-1]
+	} else {
+		lines[len(lines)-1] = last + "\n" + noNewline
+	}
+	return lines
 }
 
 // Write makes dir hold exactly fs among obsc's files: new and changed
