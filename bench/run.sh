@@ -232,7 +232,9 @@ for N in "${NS[@]}"; do
 	# bench): with one run of each per turn, whichever tool went first
 	# got the turn's slower or faster minute, and one turn in six at
 	# 10,000 came out over 1 when the others were at 0.94. Mirrored, a
-	# steady drift over the turn weighs the same on both tools.
+	# steady drift over the turn weighs the same on both tools. (It did
+	# not narrow the turns: the noise is from run to run, see
+	# bench/README.md.)
 	colds=() sloths=() ratios=() cold_cpu=() sloth_cpu=()
 	cold_rss=0 sloth_rss=0
 	turn_obsc() {
