@@ -143,7 +143,14 @@ func (b *builder) slos() {
 			// A burn-rate alert compares an error ratio (at most 1) with
 			// factor x budget: at or above 1 it can never fire.
 			if limit := br.Factor * slo.ErrorBudget(); limit >= 1 && ss.Objective > 0 && ss.Objective < 100 {
-				b.errorf(b.at("slos", name, "objective"), fmt.Sprintf("raise the objective, or set alerting: %s: false", br.Tier),
+				hint := fmt.Sprintf("raise the objective, or set alerting: %s: false", br.Tier)
+				if ss.Objective < 1 {
+					// Most likely a ratio written where a percent goes.
+					pct := ir.FormatFloat(roundTo(ss.Objective*100, 6))
+					hint = fmt.Sprintf("objective is a percent: %s means %s%%; for %s%% write objective: %s",
+						ir.FormatFloat(ss.Objective), ir.FormatFloat(ss.Objective), pct, pct)
+				}
+				b.errorf(b.at("slos", name, "objective"), hint,
 					"the %s alert can never fire: burn rate %s x error budget %s = %s, and an error ratio cannot exceed 1",
 					br.Tier, ir.FormatFloat(br.Factor), ir.FormatFloat(roundTo(slo.ErrorBudget(), 6)), ir.FormatFloat(roundTo(limit, 6)))
 				break
