@@ -128,7 +128,11 @@ func (b *builder) slos() {
 			slo.SLI = ir.SLI{Kind: ir.SLILatency, Metric: ss.Latency.Metric, Threshold: th, ThresholdLE: ir.FormatFloat(th)}
 			if mt := b.metricRef(ss.Latency.Metric, ir.Histogram, "slos", name, "latency", "metric"); mt != nil {
 				if !contains(mt.Buckets, th) {
-					b.errorf(b.at("slos", name, "latency", "threshold"), nearestBuckets(mt.Buckets, th),
+					hint := nearestBuckets(mt.Buckets, th)
+					if ms := th / 1000; inSeconds(mt) && th > mt.Buckets[len(mt.Buckets)-1] && contains(mt.Buckets, ms) {
+						hint += fmt.Sprintf("; if %s was milliseconds, write threshold: %s (seconds, the unit of %s)", ir.FormatFloat(th), ir.FormatFloat(ms), mt.Name)
+					}
+					b.errorf(b.at("slos", name, "latency", "threshold"), hint,
 						"latency threshold %s is not a bucket bound of %s, so no series counts requests under it", ir.FormatFloat(th), mt.Name)
 				}
 			}
@@ -240,6 +244,13 @@ func contains(xs []float64, x float64) bool {
 }
 
 // nearestBuckets names the bucket bounds around x.
+// inSeconds reports whether histogram mt measures seconds by its name
+// (Prometheus' base unit), so that a threshold past its buckets that
+// would fit them divided by 1000 may have been written in milliseconds.
+func inSeconds(mt *ir.Metric) bool {
+	return strings.HasSuffix(mt.Name, "_seconds") && len(mt.Buckets) > 0
+}
+
 func nearestBuckets(bs []float64, x float64) string {
 	i := sort.SearchFloat64s(bs, x)
 	var near []string
@@ -314,7 +325,11 @@ func (b *builder) alerts() {
 				// histogram_quantile never returns more than the largest
 				// finite bucket bound: a threshold at or above it never fires.
 				if top := mt.Buckets[len(mt.Buckets)-1]; as.Above != nil && *as.Above >= top {
-					b.errorf(b.at("alerts", name, "above"), fmt.Sprintf("add a bucket above %s, or lower the threshold", ir.FormatFloat(*as.Above)),
+					hint := fmt.Sprintf("add a bucket above %s, or lower the threshold", ir.FormatFloat(*as.Above))
+					if ms := *as.Above / 1000; inSeconds(mt) && *as.Above > top && ms >= mt.Buckets[0] && ms < top {
+						hint += fmt.Sprintf("; if %s was milliseconds, write above: %s (seconds, the unit of %s)", ir.FormatFloat(*as.Above), ir.FormatFloat(ms), mt.Name)
+					}
+					b.errorf(b.at("alerts", name, "above"), hint,
 						"the alert can never fire: %s is at or above the largest bucket bound %s of %s, the most histogram_quantile can return",
 						ir.FormatFloat(*as.Above), ir.FormatFloat(top), mt.Name)
 				}
