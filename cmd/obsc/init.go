@@ -26,6 +26,11 @@ func newInitCmd(c *cli) *command {
 		if len(name) > 63 || !dns1123.MatchString(name) {
 			return c.usageErr("init", "module name %q is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", name)
 		}
+		// The namespace goes into the scaffold as a CUE string: refuse what
+		// the module would be refused for (and any quote), not write it.
+		if ns := *namespace; len(ns) > 63 || !dns1123.MatchString(ns) {
+			return c.usageErr("init", "namespace %q is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", ns)
+		}
 		dir := name
 		if len(args) == 2 {
 			dir = args[1]
