@@ -32,11 +32,18 @@ const (
 // catalog and returns it re-printed from the AST. path points at the
 // string in the spec.
 func (b *builder) promql(expr string, use exprUse, path ...any) string {
+	out, _ := b.promqlExpr(expr, use, path...)
+	return out
+}
+
+// promqlExpr is promql, with the parsed expression (nil when it did not
+// parse).
+func (b *builder) promqlExpr(expr string, use exprUse, path ...any) (string, parser.Expr) {
 	// The position is looked up only for an error.
 	pos := func() ir.Pos { return b.at(path...) }
 	if strings.TrimSpace(expr) == "" {
 		b.errorf(pos(), "", "expr must not be empty")
-		return ""
+		return "", nil
 	}
 	e, err := promParser.ParseExpr(expr)
 	if err != nil {
@@ -47,7 +54,7 @@ func (b *builder) promql(expr string, use exprUse, path ...any) string {
 		} else {
 			b.errorf(pos(), "", "invalid PromQL: %v", err)
 		}
-		return ""
+		return "", nil
 	}
 	if use == exprAlert && e.Type() != parser.ValueTypeVector && e.Type() != parser.ValueTypeScalar {
 		b.errorf(pos(), "an alert expression must return an instant vector", "expr returns a %s", e.Type())
@@ -56,7 +63,7 @@ func (b *builder) promql(expr string, use exprUse, path ...any) string {
 		b.errorf(exprPos(pos(), expr, p.offset), p.hint, "%s", p.msg)
 	}
 	confine(b.m, e)
-	return e.String()
+	return e.String(), e
 }
 
 // confine adds module="<name>" to every selector of the module's own
@@ -387,8 +394,16 @@ func (b *builder) externals() map[string]bool {
 // template checks that an alert label or annotation parses as a
 // Prometheus template, as Prometheus will when it loads the rule.
 func (b *builder) template(path []any, text string) {
+	if err := b.templateErr(text); err != nil {
+		b.errorf(b.at(path...), "templates use Go text/template syntax, e.g. {{ $labels.component }}", "invalid template: %v", err)
+	}
+}
+
+// templateErr is parseTemplate's error for text (nil for text without
+// an action), from the builder's cache when it has one.
+func (b *builder) templateErr(text string) error {
 	if !strings.Contains(text, "{{") {
-		return
+		return nil
 	}
 	err, ok := b.templates[text]
 	if !ok {
@@ -397,9 +412,7 @@ func (b *builder) template(path []any, text string) {
 			b.templates[text] = err
 		}
 	}
-	if err != nil {
-		b.errorf(b.at(path...), "templates use Go text/template syntax, e.g. {{ $labels.component }}", "invalid template: %v", err)
-	}
+	return err
 }
 
 // parseTemplate parses text as Prometheus parses an alert template. Its

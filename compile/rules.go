@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/prometheus/promql/parser"
+
 	"github.com/tinysystems/obsc/compile/ir"
 )
 
@@ -295,6 +297,7 @@ func (b *builder) alerts() {
 			b.errorf(pos, "give exactly one of errorRatio, quantile or expr", "alert %s declares %d conditions", name, kinds)
 		}
 		var by []string
+		var parsed parser.Expr
 		switch {
 		case as.ErrorRatio != nil:
 			a.Kind, a.Metric, a.By = ir.AlertErrorRatio, as.ErrorRatio.Metric, as.ErrorRatio.By
@@ -344,7 +347,7 @@ func (b *builder) alerts() {
 			}
 		case as.Expr != nil:
 			a.Kind = ir.AlertExpr
-			a.Expr = b.promql(*as.Expr, exprAlert, "alerts", name, "expr")
+			a.Expr, parsed = b.promqlExpr(*as.Expr, exprAlert, "alerts", name, "expr")
 			if as.Above != nil {
 				b.errorf(b.at("alerts", name, "above"), "write the comparison into expr", "above applies to errorRatio and quantile alerts, not expr")
 			}
@@ -362,27 +365,83 @@ func (b *builder) alerts() {
 		if strings.TrimSpace(a.Severity) == "" {
 			b.errorf(b.at("alerts", name, "severity"), `e.g. "critical", "warning" or "info"`, "severity must not be empty")
 		}
+		// What $labels can hold: the labels of the expression's result.
+		var result *labelSet
+		switch {
+		case kinds != 1:
+		case a.Kind == ir.AlertErrorRatio || a.Kind == ir.AlertQuantile:
+			r := closedSet(by...)
+			result = &r
+		case parsed != nil:
+			r := resultLabels(parsed)
+			result = &r
+		}
 		a.Summary = as.Summary
 		if a.Summary == "" {
 			a.Summary = defaultSummary(b.m, a, by)
 		} else {
 			b.template([]any{"alerts", name, "summary"}, a.Summary)
+			b.labelRefs(result, a, a.Summary, "alerts", name, "summary")
 		}
 		b.template([]any{"alerts", name, "description"}, a.Description)
+		b.labelRefs(result, a, a.Description, "alerts", name, "description")
 		for _, k := range ir.SortedKeys(a.Labels) {
 			b.extraLabel([]any{"alerts", name, "labels", k}, k, a.Labels[k])
+			b.labelRefs(result, a, a.Labels[k], "alerts", name, "labels", k)
 			if k == ir.LabelSeverity || k == ir.LabelTeam {
 				b.errorf(b.at("alerts", name, "labels", k), "use the alert's "+k+" field", "label %s is set by obsc", k)
 			}
 		}
 		for _, k := range ir.SortedKeys(a.Annotations) {
 			b.template([]any{"alerts", name, "annotations", k}, a.Annotations[k])
+			b.labelRefs(result, a, a.Annotations[k], "alerts", name, "annotations", k)
 			switch k {
 			case "summary", "description", "runbook_url":
 				b.errorf(b.at("alerts", name, "annotations", k), "use the alert's field, or module.runbookBase", "annotation %s is set by obsc", k)
 			}
 		}
 		b.m.Alerts = append(b.m.Alerts, a)
+	}
+}
+
+// labelRefs reports every label text reads from $labels that a series
+// of the alert's result cannot have: Prometheus fills $labels from the
+// result alone, so the text would always read "" there. result is nil
+// when the alert has no condition obsc could read; text that does not
+// parse as a template has had its error already.
+func (b *builder) labelRefs(result *labelSet, a *ir.Alert, text string, path ...any) {
+	if result == nil || b.templateErr(text) != nil {
+		return
+	}
+	for _, l := range templateLabels(text) {
+		if result.may(l) {
+			continue
+		}
+		field := fmt.Sprint(path[len(path)-1])
+		if len(path) == 4 {
+			field = fmt.Sprintf("%s.%s", path[2], path[3])
+		}
+		var has, hint string
+		switch {
+		case !result.closed:
+			has = fmt.Sprintf("its expression drops %s", l)
+			hint = fmt.Sprintf("keep %s in the expression, or take it out of the text", l)
+		case len(result.names) == 0:
+			has = "its expression's result has no labels"
+		default:
+			has = "its expression's result has only " + strings.Join(result.sorted(), ", ")
+		}
+		if hint == "" {
+			switch a.Kind {
+			case ir.AlertErrorRatio, ir.AlertQuantile:
+				hint = fmt.Sprintf("add %s to %s.by, or take it out of the text", l, a.Kind)
+			default:
+				hint = fmt.Sprintf("aggregate by it too (sum by (..., %s)), or take it out of the text", l)
+			}
+		}
+		b.errorf(b.at(path...), hint,
+			"%s of alert %s reads $labels.%s, which is always empty: %s (Prometheus fills $labels from the expression's result, not the rule's labels)",
+			field, a.Name, l, has)
 	}
 }
 
