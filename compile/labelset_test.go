@@ -6,53 +6,58 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestResultLabels pins the label set of an expression's result: which
+// resultLabelCases pin the label set of an expression's result: which
 // labels a series may carry (may) and which it surely lacks (lacks), as
-// Prometheus' engine computes them.
+// Prometheus' engine computes them (promql.resultMetric and the
+// aggregations; the group_left and on cases were checked with promtool).
+type resultLabelCase struct {
+	expr       string
+	closed     bool
+	may, lacks []string
+	wantClosed []string // the closed set itself
+}
+
+var resultLabelCases = []resultLabelCase{
+	{expr: `up == 0`, may: []string{"job", "instance", "anything"}},
+	{expr: `rate(x_total[5m]) > 0`, may: []string{"job", "status"}},
+	{expr: `sum(rate(x_total[5m])) > 0`, closed: true, lacks: []string{"job"}, wantClosed: []string{}},
+	{expr: `sum by (job, status) (rate(x_total[5m]))`, closed: true, may: []string{"job", "status"}, lacks: []string{"instance"}, wantClosed: []string{"job", "status"}},
+	{expr: `sum without (instance) (rate(x_total[5m]))`, may: []string{"job"}, lacks: []string{"instance"}},
+	{expr: `max without (pod) (sum without (instance) (x))`, may: []string{"job"}, lacks: []string{"instance", "pod"}},
+	{expr: `topk(3, sum by (job) (x))`, closed: true, may: []string{"job"}, lacks: []string{"pod"}, wantClosed: []string{"job"}},
+	{expr: `topk by (job) (3, x)`, may: []string{"pod"}},
+	{expr: `count_values("version", build_info)`, closed: true, may: []string{"version"}, lacks: []string{"job"}, wantClosed: []string{"version"}},
+	{expr: `count_values by (job) ("version", build_info)`, closed: true, wantClosed: []string{"job", "version"}},
+	{expr: `quantile by (job) (0.9, x)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `histogram_quantile(0.9, sum by (le, job) (rate(h_bucket[5m]))) > 0`, closed: true, may: []string{"job"}, lacks: []string{"le"}, wantClosed: []string{"job"}},
+	{expr: `histogram_quantile(0.9, rate(h_bucket[5m]))`, may: []string{"job"}, lacks: []string{"le"}},
+	{expr: `label_replace(sum(x), "team", "$1", "", "")`, closed: true, wantClosed: []string{"team"}},
+	{expr: `label_join(sum by (a) (x), "ab", "-", "a", "b")`, closed: true, wantClosed: []string{"a", "ab"}},
+	{expr: `abs(sum by (job) (x))`, closed: true, wantClosed: []string{"job"}},
+	{expr: `sum_over_time(sum by (job) (x)[1h:5m])`, closed: true, wantClosed: []string{"job"}},
+	{expr: `absent(nope{job="x"})`, may: []string{"job", "other"}},
+	{expr: `absent_over_time(nope{job="a"}[5m])`, may: []string{"job", "anything"}},
+	{expr: `vector(1) > 0`, closed: true, wantClosed: []string{}},
+	{expr: `day_of_week() >= 0`, closed: true, wantClosed: []string{}},
+	{expr: `1 - sum by (job) (x)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `(sum by (job) (x)) > bool 1`, closed: true, wantClosed: []string{"job"}},
+	{expr: `-sum by (job) (x)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `sum by (job, pod) (x_total) / on (job) sum by (job) (y)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `sum by (job, pod) (x_total) / ignoring (pod) sum by (job) (y)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `x_total / on (job) y`, closed: true, may: []string{"job"}, lacks: []string{"pod"}, wantClosed: []string{"job"}},
+	{expr: `x_total / ignoring (pod, instance, status, team) y`, may: []string{"job"}, lacks: []string{"pod", "instance", "status"}},
+	{expr: `sum by (job, pod) (x) / on (job) group_left (team) sum by (job, team) (y)`, closed: true, wantClosed: []string{"job", "pod", "team"}},
+	{expr: `sum by (job, team) (y) * on (job) group_right (team) sum by (job, pod) (x)`, closed: true, wantClosed: []string{"job", "pod", "team"}},
+	{expr: `sum by (job) (x) and on () sum by (pod) (y)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `sum by (job) (x) unless sum by (pod) (y)`, closed: true, wantClosed: []string{"job"}},
+	{expr: `sum by (job) (x) or sum by (pod) (y)`, closed: true, wantClosed: []string{"job", "pod"}},
+	{expr: `sum by (job) (x) or y`, may: []string{"job", "pod"}},
+	{expr: `sum without (pod) (x) or sum by (job) (y)`, may: []string{"job", "instance"}, lacks: []string{"pod"}},
+	{expr: `sum without (pod) (x) or y`, may: []string{"pod"}},
+}
+
 func TestResultLabels(t *testing.T) {
-	for _, tc := range []struct {
-		expr       string
-		closed     bool
-		may, lacks []string
-		wantClosed []string // the closed set itself
-	}{
-		{expr: `up == 0`, may: []string{"job", "instance", "anything"}},
-		{expr: `rate(x_total[5m]) > 1`, may: []string{"job", "status"}},
-		{expr: `sum(rate(x_total[5m])) > 1`, closed: true, lacks: []string{"job"}, wantClosed: []string{}},
-		{expr: `sum by (job, status) (rate(x_total[5m]))`, closed: true, may: []string{"job", "status"}, lacks: []string{"instance"}, wantClosed: []string{"job", "status"}},
-		{expr: `sum without (instance) (rate(x_total[5m]))`, may: []string{"job"}, lacks: []string{"instance"}},
-		{expr: `max without (pod) (sum without (instance) (x))`, may: []string{"job"}, lacks: []string{"instance", "pod"}},
-		{expr: `topk(3, sum by (job) (x))`, closed: true, may: []string{"job"}, lacks: []string{"pod"}, wantClosed: []string{"job"}},
-		{expr: `topk by (job) (3, x)`, may: []string{"pod"}},
-		{expr: `count_values("version", build_info)`, closed: true, may: []string{"version"}, lacks: []string{"job"}, wantClosed: []string{"version"}},
-		{expr: `count_values by (job) ("version", build_info)`, closed: true, wantClosed: []string{"job", "version"}},
-		{expr: `quantile by (job) (0.9, x)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `histogram_quantile(0.9, sum by (le, job) (rate(h_bucket[5m]))) > 1`, closed: true, may: []string{"job"}, lacks: []string{"le"}, wantClosed: []string{"job"}},
-		{expr: `histogram_quantile(0.9, rate(h_bucket[5m]))`, may: []string{"job"}, lacks: []string{"le"}},
-		{expr: `label_replace(sum(x), "team", "$1", "", "")`, closed: true, wantClosed: []string{"team"}},
-		{expr: `label_join(sum by (a) (x), "ab", "-", "a", "b")`, closed: true, wantClosed: []string{"a", "ab"}},
-		{expr: `abs(sum by (job) (x))`, closed: true, wantClosed: []string{"job"}},
-		{expr: `sum_over_time(sum by (job) (x)[1h:5m])`, closed: true, wantClosed: []string{"job"}},
-		{expr: `absent(up{job="x"})`, may: []string{"job", "other"}},
-		{expr: `absent_over_time(x{job="a"}[5m])`, may: []string{"job", "anything"}},
-		{expr: `vector(1) > 0`, closed: true, wantClosed: []string{}},
-		{expr: `day_of_week() == 6`, closed: true, wantClosed: []string{}},
-		{expr: `1 - sum by (job) (x)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `(sum by (job) (x)) > bool 1`, closed: true, wantClosed: []string{"job"}},
-		{expr: `-sum by (job) (x)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `sum by (job, pod) (x) / on (job) sum by (job) (y)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `sum by (job, pod) (x) / ignoring (pod) sum by (job) (y)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `x / on (job) y`, closed: true, may: []string{"job"}, lacks: []string{"pod"}, wantClosed: []string{"job"}},
-		{expr: `x / ignoring (pod) y`, may: []string{"job"}, lacks: []string{"pod"}},
-		{expr: `sum by (job, pod) (x) / on (job) group_left (team) sum by (job, team) (y)`, closed: true, wantClosed: []string{"job", "pod", "team"}},
-		{expr: `sum by (job, team) (y) * on (job) group_right (team) sum by (job, pod) (x)`, closed: true, wantClosed: []string{"job", "pod", "team"}},
-		{expr: `sum by (job) (x) and sum by (pod) (y)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `sum by (job) (x) unless sum by (pod) (y)`, closed: true, wantClosed: []string{"job"}},
-		{expr: `sum by (job) (x) or sum by (pod) (y)`, closed: true, wantClosed: []string{"job", "pod"}},
-		{expr: `sum by (job) (x) or y`, may: []string{"job", "pod"}},
-		{expr: `sum without (pod) (x) or sum by (job) (y)`, may: []string{"job", "instance"}, lacks: []string{"pod"}},
-		{expr: `sum without (pod) (x) or y`, may: []string{"pod"}},
-	} {
+	for _, tc := range resultLabelCases {
 		t.Run(tc.expr, func(t *testing.T) {
 			e, err := promParser.ParseExpr(tc.expr)
 			if err != nil {
