@@ -245,7 +245,12 @@ func templateLabels(text string) []string {
 		if j < 0 {
 			return out
 		}
-		for _, m := range templateLabelRE.FindAllStringSubmatch(rest[:j], -1) {
+		action := strings.TrimSpace(strings.TrimPrefix(rest[:j], "-"))
+		if strings.HasPrefix(action, "/*") {
+			rest = rest[j+2:] // a comment
+			continue
+		}
+		for _, m := range templateLabelRE.FindAllStringSubmatch(action, -1) {
 			l := m[1] + m[2]
 			if l != "__name__" && !slices.Contains(out, l) {
 				out = append(out, l)

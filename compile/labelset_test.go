@@ -93,6 +93,7 @@ func TestTemplateLabels(t *testing.T) {
 		`$labels.job outside an action {{ $value }}`:                     nil,
 		`{{ with $labels.team }}{{ . }}{{ end }}`:                        {"team"},
 		`{{ $labels.job`: nil,
+		`{{/* $labels.job */}}{{- /* $labels.pod */ -}}{{ $labels.team }}`: {"team"},
 	} {
 		if diff := cmp.Diff(want, templateLabels(text)); diff != "" {
 			t.Errorf("templateLabels(%q) (-want +got):\n%s", text, diff)
