@@ -1,10 +1,10 @@
 package compile
 
 import (
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"text/template/parse"
 
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -227,35 +227,86 @@ func callLabels(x *parser.Call) labelSet {
 	return closedSet() // day_of_week() and the like: vector(time())
 }
 
-// templateLabelRE finds the labels an alert template reads from $labels:
-// $labels.name and index $labels "name".
-var templateLabelRE = regexp.MustCompile(`\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)|index\s+\$labels\s+"([^"\\]*)"`)
-
 // templateLabels lists, once each and in order, the labels text reads
-// from $labels inside its {{ }} actions.
+// from $labels ($labels.name, index $labels "name"), found in the
+// template's parse tree, so that comments and string literals do not
+// count. Text that does not parse lists none (its error is reported on
+// its own).
 func templateLabels(text string) []string {
+	if !strings.Contains(text, "{{") {
+		return nil
+	}
+	tree := parse.New("obsc")
+	tree.Mode = parse.SkipFuncCheck
+	const defs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+	if _, err := tree.Parse(defs+text, "{{", "}}", map[string]*parse.Tree{}); err != nil {
+		return nil
+	}
 	var out []string
-	for rest := text; ; {
-		i := strings.Index(rest, "{{")
-		if i < 0 {
-			return out
+	found := func(l string) {
+		if l != "__name__" && !slices.Contains(out, l) {
+			out = append(out, l)
 		}
-		rest = rest[i+2:]
-		j := strings.Index(rest, "}}")
-		if j < 0 {
-			return out
-		}
-		action := strings.TrimSpace(strings.TrimPrefix(rest[:j], "-"))
-		if strings.HasPrefix(action, "/*") {
-			rest = rest[j+2:] // a comment
-			continue
-		}
-		for _, m := range templateLabelRE.FindAllStringSubmatch(action, -1) {
-			l := m[1] + m[2]
-			if l != "__name__" && !slices.Contains(out, l) {
-				out = append(out, l)
+	}
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch x := n.(type) {
+		case *parse.ListNode:
+			if x != nil {
+				for _, c := range x.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(x.Pipe)
+		case *parse.IfNode:
+			walk(x.Pipe)
+			walk(x.List)
+			walk(x.ElseList)
+		case *parse.RangeNode:
+			walk(x.Pipe)
+			walk(x.List)
+			walk(x.ElseList)
+		case *parse.WithNode:
+			walk(x.Pipe)
+			walk(x.List)
+			walk(x.ElseList)
+		case *parse.TemplateNode:
+			walk(x.Pipe)
+		case *parse.PipeNode:
+			if x == nil {
+				return
+			}
+			for _, c := range x.Cmds {
+				walk(c)
+			}
+		case *parse.CommandNode:
+			if len(x.Args) >= 3 {
+				if id, ok := x.Args[0].(*parse.IdentifierNode); ok && id.Ident == "index" {
+					if v, ok := x.Args[1].(*parse.VariableNode); ok && len(v.Ident) == 1 && v.Ident[0] == "$labels" {
+						if s, ok := x.Args[2].(*parse.StringNode); ok {
+							found(s.Text)
+						}
+					}
+				}
+			}
+			for _, a := range x.Args {
+				walk(a)
+			}
+		case *parse.ChainNode:
+			// ($labels).name
+			if p, ok := x.Node.(*parse.PipeNode); ok && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 && len(x.Field) > 0 {
+				if v, ok := p.Cmds[0].Args[0].(*parse.VariableNode); ok && len(v.Ident) == 1 && v.Ident[0] == "$labels" {
+					found(x.Field[0])
+				}
+			}
+			walk(x.Node)
+		case *parse.VariableNode:
+			if len(x.Ident) > 1 && x.Ident[0] == "$labels" {
+				found(x.Ident[1])
 			}
 		}
-		rest = rest[j+2:]
 	}
+	walk(tree.Root)
+	return out
 }

@@ -93,6 +93,9 @@ func TestTemplateLabels(t *testing.T) {
 		`$labels.job outside an action {{ $value }}`:                     nil,
 		`{{ with $labels.team }}{{ . }}{{ end }}`:                        {"team"},
 		`{{ $labels.job`: nil,
+		`{{ "$labels.job" }} {{ printf "%s" $labels.pod }} {{ if eq $labels.status "x" }}{{ end }}`: {"pod", "status"},
+		`{{ range $i, $v := $labels }}{{ $v }}{{ end }}{{ template "x" $labels.team }}`:             {"team"},
+		`{{ ($labels).job }}`: {"job"},
 		`{{/* $labels.job */}}{{- /* $labels.pod */ -}}{{ $labels.team }}`: {"team"},
 	} {
 		if diff := cmp.Diff(want, templateLabels(text)); diff != "" {
