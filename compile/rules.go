@@ -245,7 +245,6 @@ func contains(xs []float64, x float64) bool {
 	return false
 }
 
-// nearestBuckets names the bucket bounds around x.
 // inSeconds reports whether histogram mt measures seconds by its name
 // (Prometheus' base unit), so that a threshold past its buckets that
 // would fit them divided by 1000 may have been written in milliseconds.
@@ -253,6 +252,7 @@ func inSeconds(mt *ir.Metric) bool {
 	return strings.HasSuffix(mt.Name, "_seconds") && len(mt.Buckets) > 0
 }
 
+// nearestBuckets names the bucket bounds around x.
 func nearestBuckets(bs []float64, x float64) string {
 	i := sort.SearchFloat64s(bs, x)
 	var near []string
