@@ -43,10 +43,10 @@ func (b *builder) build() *ir.Module {
 
 func (b *builder) moduleMeta() {
 	s, m := b.spec, b.m
-	if len(m.Name) > 63 || !dns1123RE.MatchString(m.Name) {
+	if len(validation.IsDNS1123Label(m.Name)) > 0 {
 		b.errorf(b.at("module", "name"), dnsHint(m.Name), "module name %q is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", m.Name)
 	}
-	if len(m.Namespace) > 63 || !dns1123RE.MatchString(m.Namespace) {
+	if len(validation.IsDNS1123Label(m.Namespace)) > 0 {
 		b.errorf(b.at("module", "namespace"), dnsHint(m.Namespace), "namespace %q is not a DNS-1123 label", m.Namespace)
 	}
 	if s.Module.Team != "" {

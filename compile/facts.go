@@ -44,7 +44,6 @@ const maxLabelValues = 10000
 var (
 	metricNameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 	labelNameRE  = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
-	dns1123RE    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	alertNameRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 	sloNameRE    = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 )

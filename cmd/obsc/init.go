@@ -6,13 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
-
-var dns1123 = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 func newInitCmd(c *cli) *command {
 	flags := pflag.NewFlagSet("init", pflag.ContinueOnError)
@@ -23,12 +21,12 @@ func newInitCmd(c *cli) *command {
 			return c.usageErr("init", "want NAME [DIR]")
 		}
 		name := args[0]
-		if len(name) > 63 || !dns1123.MatchString(name) {
+		if len(validation.IsDNS1123Label(name)) > 0 {
 			return c.usageErr("init", "module name %q is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", name)
 		}
 		// The namespace goes into the scaffold as a CUE string: refuse what
 		// the module would be refused for (and any quote), not write it.
-		if ns := *namespace; len(ns) > 63 || !dns1123.MatchString(ns) {
+		if ns := *namespace; len(validation.IsDNS1123Label(ns)) > 0 {
 			return c.usageErr("init", "namespace %q is not a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)", ns)
 		}
 		dir := name
