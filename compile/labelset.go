@@ -238,8 +238,7 @@ func templateLabels(text string) []string {
 	}
 	tree := parse.New("obsc")
 	tree.Mode = parse.SkipFuncCheck
-	const defs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
-	if _, err := tree.Parse(defs+text, "{{", "}}", map[string]*parse.Tree{}); err != nil {
+	if _, err := tree.Parse(templateDefs+text, "{{", "}}", map[string]*parse.Tree{}); err != nil {
 		return nil
 	}
 	var out []string

@@ -415,20 +415,23 @@ func (b *builder) templateErr(text string) error {
 	return err
 }
 
+// templateDefs are the variables Prometheus defines before an alert
+// template (rules/alerting.go), so that the template may use them.
+const templateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+
 // parseTemplate parses text as Prometheus parses an alert template. Its
 // error is Prometheus' message without the template's name. Prometheus
 // builds its function map for every template, which makes this cost more
 // than the rest of a module's checks; alerts repeat their templates, so
 // builder.template caches the result.
 func parseTemplate(text string) error {
-	defs := "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 	data := struct {
 		Labels         map[string]string
 		ExternalLabels map[string]string
 		ExternalURL    string
 		Value          float64
 	}{}
-	t := template.NewTemplateExpander(context.Background(), defs+text, "__obsc", data, prommodel.Time(0), nil, nil, nil)
+	t := template.NewTemplateExpander(context.Background(), templateDefs+text, "__obsc", data, prommodel.Time(0), nil, nil, nil)
 	err := t.ParseTest()
 	if err == nil {
 		return nil

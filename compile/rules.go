@@ -410,8 +410,8 @@ func (b *builder) alerts() {
 // when the alert has no condition obsc could read; text that does not
 // parse as a template has had its error already.
 func (b *builder) labelRefs(result *labelSet, a *ir.Alert, text string, path ...any) {
-	if result == nil || b.templateErr(text) != nil {
-		return
+	if result == nil || (!result.closed && len(result.names) == 0) || b.templateErr(text) != nil {
+		return // an open set that drops nothing allows every label: no need to read the text
 	}
 	for _, l := range templateLabels(text) {
 		if result.may(l) {
