@@ -307,8 +307,12 @@ func checkRatio(n *parser.BinaryExpr, add func(parser.Node, string, string, ...a
 	if lm.name == "" || lm.name != rname {
 		return
 	}
+	// The labels each side's series may carry, as the engine computes
+	// them (resultLabels): a label one side's aggregation drops takes no
+	// part in the match.
+	lhs, rhs := resultLabels(n.LHS), resultLabels(n.RHS)
 	for _, l := range lm.equal {
-		if !keeps(n.LHS, l) || !keeps(n.RHS, l) {
+		if !lhs.may(l) || !rhs.may(l) {
 			continue
 		}
 		if vm := n.VectorMatching; vm != nil && vm.On != containsStr(vm.MatchingLabels, l) {
@@ -355,31 +359,6 @@ func vectorMatchers(e parser.Expr) *selInfo {
 		}
 	}
 	return info
-}
-
-// keeps reports whether label l survives to the result of e.
-func keeps(e parser.Expr, l string) bool {
-	switch x := Unwrap(e).(type) {
-	case *parser.AggregateExpr:
-		if x.Without {
-			return !containsStr(x.Grouping, l) && keeps(x.Expr, l)
-		}
-		return containsStr(x.Grouping, l)
-	case *parser.Call:
-		for _, a := range x.Args {
-			if a.Type() == parser.ValueTypeVector || a.Type() == parser.ValueTypeMatrix {
-				return keeps(a, l)
-			}
-		}
-		return false
-	case *parser.MatrixSelector:
-		return true
-	case *parser.VectorSelector:
-		return true
-	case *parser.BinaryExpr:
-		return keeps(x.LHS, l)
-	}
-	return false
 }
 
 // externals is the set of metric names from `external:`.
