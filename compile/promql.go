@@ -444,19 +444,20 @@ var rawSentinelText = prommodel.Duration(rawSentinel).String()
 // window substituted it must parse as PromQL returning an instant vector
 // and pass the same catalog checks as an alert's expr. It returns the
 // query confined to the module and re-printed, with ir.WindowPlaceholder
-// where the range goes.
-func (b *builder) rawQuery(tmpl string, path ...any) string {
+// where the range goes, and its parsed expression (nil when it has an
+// error).
+func (b *builder) rawQuery(tmpl string, path ...any) (string, parser.Expr) {
 	// The position is looked up only for an error.
 	pos := func() ir.Pos { return b.at(path...) }
 	if strings.TrimSpace(tmpl) == "" {
 		b.errorf(pos(), "", "query must not be empty")
-		return ""
+		return "", nil
 	}
 	locs := windowRE.FindAllStringIndex(tmpl, -1)
 	if len(locs) == 0 {
 		b.errorf(pos(), `write the range as [{{.window}}], e.g. sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))`,
 			"query has no {{.window}} placeholder, so every SLI window would read the same range")
-		return ""
+		return "", nil
 	}
 	// Substitute, remembering where each placeholder was so offsets in the
 	// substituted text map back into what the user wrote.
@@ -483,7 +484,7 @@ func (b *builder) rawQuery(tmpl string, path ...any) string {
 	}
 	if i := strings.Index(text, "{{"); i >= 0 {
 		b.errorf(exprPos(pos(), tmpl, orig(i)), "the only template a raw query may use is {{.window}}", "query uses a template other than {{.window}}")
-		return ""
+		return "", nil
 	}
 	e, err := promParser.ParseExpr(text)
 	if err != nil {
@@ -494,15 +495,15 @@ func (b *builder) rawQuery(tmpl string, path ...any) string {
 		} else {
 			b.errorf(pos(), "", "invalid PromQL: %v", err)
 		}
-		return ""
+		return "", nil
 	}
 	if e.Type() != parser.ValueTypeVector {
 		b.errorf(pos(), "an SLI query must return an instant vector, e.g. sum(rate(...[{{.window}}]))", "query returns a %s", e.Type())
-		return ""
+		return "", nil
 	}
 	for _, p := range checkExpr(b.m, b.externals(), e) {
 		b.errorf(exprPos(pos(), tmpl, orig(p.offset)), p.hint, "%s", p.msg)
 	}
 	confine(b.m, e)
-	return strings.ReplaceAll(e.String(), rawSentinelText, ir.WindowPlaceholder)
+	return strings.ReplaceAll(e.String(), rawSentinelText, ir.WindowPlaceholder), e
 }

@@ -100,6 +100,7 @@ func (b *builder) slos() {
 		}
 		slo.Window, _ = b.duration(ss.Window, "slos", name, "window")
 		var kinds []string
+		var errQuery parser.Expr // a raw SLI's errorQuery, parsed
 		for _, k := range []struct {
 			name string
 			set  bool
@@ -116,10 +117,9 @@ func (b *builder) slos() {
 				b.errorf(pos, "split it into one SLO per indicator", "SLO %s declares %s", name, strings.Join(kinds, ", "))
 			}
 		case ss.Raw != nil:
-			slo.SLI = ir.SLI{Kind: ir.SLIRaw,
-				ErrorQuery: b.rawQuery(ss.Raw.ErrorQuery, "slos", name, "raw", "errorQuery"),
-				TotalQuery: b.rawQuery(ss.Raw.TotalQuery, "slos", name, "raw", "totalQuery"),
-			}
+			slo.SLI = ir.SLI{Kind: ir.SLIRaw}
+			slo.SLI.ErrorQuery, errQuery = b.rawQuery(ss.Raw.ErrorQuery, "slos", name, "raw", "errorQuery")
+			slo.SLI.TotalQuery, _ = b.rawQuery(ss.Raw.TotalQuery, "slos", name, "raw", "totalQuery")
 		case ss.Ratio != nil:
 			slo.SLI = ir.SLI{Kind: ir.SLIRatio, Metric: ss.Ratio.Metric}
 			if mt := b.metricRef(ss.Ratio.Metric, ir.Counter, "slos", name, "ratio", "metric"); mt != nil {
@@ -141,10 +141,30 @@ func (b *builder) slos() {
 		default:
 			b.errorf(pos, `add ratio: {metric, errors}, latency: {metric, threshold} or raw: {errorQuery, totalQuery}`, "SLO %s has no indicator", name)
 		}
-		slo.Page = b.tier(ss.Alerting.Page, name, ir.TierPage, "critical")
-		slo.Ticket = b.tier(ss.Alerting.Ticket, name, ir.TierTicket, "warning")
+		// What $labels can hold in the burn-rate alerts' templates: the
+		// labels of the SLI series they select, which are the SLI
+		// ratio's (the error query's for a raw SLI: a one-to-one
+		// division keeps its left side's labels; none for ratio and
+		// latency, which sum) plus module and slo, set by the recording
+		// rule.
+		var result *labelSet
+		switch {
+		case len(kinds) != 1:
+		case ss.Raw != nil:
+			if errQuery != nil {
+				r := resultLabels(errQuery).add(ir.LabelModule, ir.LabelSLO)
+				result = &r
+			}
+		default:
+			r := closedSet(ir.LabelModule, ir.LabelSLO)
+			result = &r
+		}
+		refs := sloRefs{b: b, slo: name, result: result, raw: ss.Raw != nil}
+		slo.Page = b.tier(ss.Alerting.Page, name, ir.TierPage, "critical", refs)
+		slo.Ticket = b.tier(ss.Alerting.Ticket, name, ir.TierTicket, "warning", refs)
 		slo.BurnRates = ir.BurnRates(slo.Window, slo.Page != nil, slo.Ticket != nil)
 		b.template([]any{"slos", name, "description"}, ss.Description)
+		refs.check("", ss.Description, "slos", name, "description")
 		for _, br := range slo.BurnRates {
 			// A burn-rate alert compares an error ratio (at most 1) with
 			// factor x budget: at or above 1 it can never fire.
@@ -177,7 +197,7 @@ func (b *builder) slos() {
 // tier decodes alerting.page / alerting.ticket: false, or a struct whose
 // severity, name, labels and annotations are known and whose other string
 // fields are extra labels.
-func (b *builder) tier(v any, slo, tier, severity string) *ir.Tier {
+func (b *builder) tier(v any, slo, tier, severity string, refs sloRefs) *ir.Tier {
 	path := []any{"slos", slo, "alerting", tier}
 	switch v := v.(type) {
 	case bool:
@@ -205,11 +225,13 @@ func (b *builder) tier(v any, slo, tier, severity string) *ir.Tier {
 						b.template(append(p, lk), s)
 						t.Annotations[lk] = s
 					}
+					refs.check(tier, s, append(p, lk)...)
 				}
 			default:
 				s, _ := v[k].(string)
 				b.extraLabel(p, k, s)
 				t.Labels[k] = s
+				refs.check(tier, s, p...)
 			}
 		}
 		return t
@@ -410,6 +432,54 @@ func (b *builder) alerts() {
 // when the alert has no condition obsc could read; text that does not
 // parse as a template has had its error already.
 func (b *builder) labelRefs(result *labelSet, a *ir.Alert, text string, path ...any) {
+	field := fmt.Sprint(path[len(path)-1])
+	if len(path) == 4 {
+		field = fmt.Sprintf("%s.%s", path[2], path[3])
+	}
+	b.readsDropped(result, text, field+" of alert "+a.Name, func(l string) string {
+		switch a.Kind {
+		case ir.AlertErrorRatio, ir.AlertQuantile:
+			return fmt.Sprintf("add %s to %s.by, or take it out of the text", l, a.Kind)
+		}
+		return fmt.Sprintf("aggregate by it too (sum by (..., %s)), or take it out of the text", l)
+	}, path...)
+}
+
+// sloRefs checks the templates of an SLO's burn-rate alerts (its
+// description, its tiers' labels and annotations) as labelRefs does an
+// alert's.
+type sloRefs struct {
+	b      *builder
+	slo    string
+	result *labelSet // nil when the SLO has no indicator obsc could read
+	raw    bool      // a raw SLI, whose labels its errorQuery decides
+}
+
+// check checks text, of the tier's alert ("" for every tier's: the
+// description) at path.
+func (r sloRefs) check(tier, text string, path ...any) {
+	what := "the burn-rate alerts of SLO " + r.slo
+	field := fmt.Sprint(path[len(path)-1])
+	if tier != "" {
+		what = fmt.Sprintf("the %s alert of SLO %s", tier, r.slo)
+		var parts []string
+		for _, p := range path[4:] {
+			parts = append(parts, fmt.Sprint(p))
+		}
+		field = strings.Join(parts, ".")
+	}
+	r.b.readsDropped(r.result, text, field+" of "+what, func(l string) string {
+		if r.raw {
+			return fmt.Sprintf("keep %s in raw.errorQuery (sum by (..., %s)), or take it out of the text", l, l)
+		}
+		return fmt.Sprintf("an SLO's alerts are per module and SLO, with no %s; take it out of the text", l)
+	}, path...)
+}
+
+// readsDropped reports every label text reads from $labels that a
+// series of result cannot have; what names the text ("summary of alert
+// X") and hint says what to do about label l when the result is closed.
+func (b *builder) readsDropped(result *labelSet, text, what string, hint func(l string) string, path ...any) {
 	if result == nil || (!result.closed && len(result.names) == 0) || b.templateErr(text) != nil {
 		return // an open set that drops nothing allows every label: no need to read the text
 	}
@@ -417,31 +487,22 @@ func (b *builder) labelRefs(result *labelSet, a *ir.Alert, text string, path ...
 		if result.may(l) {
 			continue
 		}
-		field := fmt.Sprint(path[len(path)-1])
-		if len(path) == 4 {
-			field = fmt.Sprintf("%s.%s", path[2], path[3])
-		}
-		var has, hint string
+		var has, h string
 		switch {
 		case !result.closed:
 			has = fmt.Sprintf("its expression drops %s", l)
-			hint = fmt.Sprintf("keep %s in the expression, or take it out of the text", l)
+			h = fmt.Sprintf("keep %s in the expression, or take it out of the text", l)
 		case len(result.names) == 0:
 			has = "its expression's result has no labels"
 		default:
 			has = "its expression's result has only " + strings.Join(result.sorted(), ", ")
 		}
-		if hint == "" {
-			switch a.Kind {
-			case ir.AlertErrorRatio, ir.AlertQuantile:
-				hint = fmt.Sprintf("add %s to %s.by, or take it out of the text", l, a.Kind)
-			default:
-				hint = fmt.Sprintf("aggregate by it too (sum by (..., %s)), or take it out of the text", l)
-			}
+		if h == "" {
+			h = hint(l)
 		}
-		b.errorf(b.at(path...), hint,
-			"%s of alert %s reads $labels.%s, which is always empty: %s (Prometheus fills $labels from the expression's result, not the rule's labels)",
-			field, a.Name, l, has)
+		b.errorf(b.at(path...), h,
+			"%s reads $labels.%s, which is always empty: %s (Prometheus fills $labels from the expression's result, not the rule's labels)",
+			what, l, has)
 	}
 }
 

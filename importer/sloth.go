@@ -2,6 +2,8 @@ package importer
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -226,16 +228,39 @@ func slothTier(e *errs, s *SLO, base *Tier, tn node, tier string) (*Tier, bool) 
 			}
 		}
 	}
-	for k, v := range t.Annotations {
-		t.Annotations[k] = slothLabelRefs.Replace(v)
+	severity := false
+	for _, m := range []map[string]string{t.Labels, t.Annotations} {
+		for k, v := range m {
+			m[k] = slothTemplate(v, tier)
+			severity = severity || strings.Contains(v, "$labels.sloth_severity")
+		}
+	}
+	if severity {
+		s.Comments = append(s.Comments, fmt.Sprintf("$labels.sloth_severity in the %s alert's templates is written as %s: it read empty in Sloth's rules too, "+
+			"since Prometheus fills $labels from the series the alert's expression returns, and sloth_severity is a label of the rule, not of those series.", tier, tier))
 	}
 	return t, false
 }
 
-// slothLabelRefs maps Sloth's identity labels in alert templates to obsc's.
+// slothLabelRefs maps Sloth's identity labels in alert templates to
+// obsc's: the labels of the SLI series the burn-rate alerts select.
 var slothLabelRefs = strings.NewReplacer(
 	"$labels.sloth_service", "$labels.module",
 	"$labels.sloth_slo", "$labels.slo",
-	"$labels.sloth_severity", "$labels.slo_tier",
 	"$labels.sloth_id", "$labels.slo",
 )
+
+// slothSeverityAction is a template action that prints
+// $labels.sloth_severity and nothing else.
+var slothSeverityAction = regexp.MustCompile(`\{\{\s*\$labels\.sloth_severity\s*\}\}`)
+
+// slothTemplate rewrites a Sloth alert template of tier for obsc. Sloth
+// sets sloth_severity (page or ticket) on the alert rule, not on the
+// series the expression returns, so $labels.sloth_severity always reads
+// empty; its evident meaning is the tier, written as text (or as a
+// string inside a larger action).
+func slothTemplate(v, tier string) string {
+	v = slothSeverityAction.ReplaceAllLiteralString(v, tier)
+	v = strings.ReplaceAll(v, "$labels.sloth_severity", strconv.Quote(tier))
+	return slothLabelRefs.Replace(v)
+}
