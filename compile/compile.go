@@ -72,10 +72,17 @@ func (c *Compiler) module(dir string, files []SourceFile) (*ir.Module, Errors) {
 // the IR from the unified value.
 func (c *Compiler) slow(dir string, inst *build.Instance) (*ir.Module, Errors) {
 	user, unified, errs := c.evaluate(inst)
-	if len(errs) > 0 {
-		return nil, errs
+	var dead Errors // optional fields obsc cannot see, which may explain the other errors
+	if user.Exists() && user.Err() == nil {
+		dead = deadOptionals(inst.Files, user)
 	}
-	return c.check(dir, user, unified)
+	if len(errs) == 0 {
+		var m *ir.Module
+		if m, errs = c.check(dir, user, unified); len(dead) == 0 {
+			return m, errs
+		}
+	}
+	return nil, append(errs, dead...).Sort()
 }
 
 // fast builds the IR of a plain-data module from its syntax (see
