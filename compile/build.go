@@ -354,6 +354,7 @@ func (b *builder) metrics() {
 		pos := b.at("metrics", name)
 		mt := &ir.Metric{Name: name, Type: ir.MetricType(ms.Type), Help: ms.Help, Labels: ms.Labels, Buckets: ms.Buckets, Pos: pos}
 		b.metricName(mt)
+		b.conventions(mt, ms.Allow)
 		if strings.TrimSpace(ms.Help) == "" {
 			b.errorf(b.at("metrics", name, "help"), "say what the metric counts or measures, with its unit", "metric %s needs a non-empty help text", name)
 		}

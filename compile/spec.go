@@ -65,6 +65,7 @@ type metricSpec struct {
 	Help    string    `json:"help"`
 	Labels  []string  `json:"labels"`
 	Buckets []float64 `json:"buckets"`
+	Allow   *string   `json:"allow"`
 }
 
 // matchersSpec maps a label to one value (string) or several ([]any).

@@ -9,6 +9,7 @@ import (
 
 	"cuelang.org/go/cue/format"
 
+	"github.com/tinysystems/obsc/compile"
 	"github.com/tinysystems/obsc/compile/ir"
 )
 
@@ -81,6 +82,10 @@ func (m *Module) Render() ([]byte, error) {
 			w("\t%s: {\n\t\ttype: %s\n\t\thelp: \"TODO(import): what %s measures\"\n", ident(name), q(string(mt.Type)), name)
 			if len(mt.Labels) > 0 {
 				w("\t\tlabels: [%s] // TODO(import): every label it has, not only the ones the queries select on\n", strings.Join(quoteAll(ir.SortedKeys(mt.Labels)), ", "))
+			}
+			if problems := compile.NamingProblems(name, mt.Type); len(problems) > 0 {
+				w("\t\tallow: %s // TODO(import): rename it in the instrumentation, or say why the name stays\n",
+					q("imported as named: "+strings.Join(problems, "; ")))
 			}
 			if mt.Type == ir.Histogram {
 				if bs := m.buckets(mt); bs != nil {
