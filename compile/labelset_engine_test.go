@@ -5,14 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/prometheus/model/histogram"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
-	"github.com/prometheus/prometheus/storage"
-	"github.com/prometheus/prometheus/tsdb/chunkenc"
-	"github.com/prometheus/prometheus/tsdb/chunks"
-	"github.com/prometheus/prometheus/util/annotations"
+
+	"github.com/tinysystems/obsc/internal/memseries"
 )
 
 // TestResultLabelsAgainstTheEngine evaluates every expression of
@@ -32,27 +29,21 @@ func TestResultLabelsAgainstTheEngine(t *testing.T) {
 		labels.FromStrings("__name__", "h_bucket", "job", "a", "instance", "i1", "le", "0.5"),
 		labels.FromStrings("__name__", "h_bucket", "job", "a", "instance", "i1", "le", "+Inf"),
 	}
-	queryable := &storage.MockQueryable{MockQuerier: &storage.MockQuerier{
-		SelectMockFunction: func(_ bool, _ *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
-			var out listSeriesSet
-			for i, ls := range series {
-				if matchesAll(ls, ms) {
-					// Counters that grow, a value per minute for an hour;
-					// up stays 0, the rest grow by their index.
-					var samples []chunks.Sample
-					for m := int64(0); m <= 60; m++ {
-						v := float64((m + 1) * int64(i+1))
-						if ls.Get("__name__") == "up" {
-							v = 0
-						}
-						samples = append(samples, fSample{t: m * 60000, f: v})
-					}
-					out.series = append(out.series, storage.NewListSeries(ls, samples))
-				}
+	// Counters that grow, a value per minute for an hour; up stays 0, the
+	// rest grow by their index.
+	var all []memseries.Series
+	for i, ls := range series {
+		s := memseries.Series{Labels: ls}
+		for m := int64(0); m <= 60; m++ {
+			v := float64((m + 1) * int64(i+1))
+			if ls.Get("__name__") == "up" {
+				v = 0
 			}
-			return &out
-		},
-	}}
+			s.T, s.F = append(s.T, m*60000), append(s.F, v)
+		}
+		all = append(all, s)
+	}
+	queryable := memseries.New(all...)
 	engine := promql.NewEngine(promql.EngineOpts{MaxSamples: 1e6, Timeout: time.Minute, LookbackDelta: 5 * time.Minute})
 	for _, tc := range resultLabelCases {
 		t.Run(tc.expr, func(t *testing.T) {
@@ -89,37 +80,3 @@ func TestResultLabelsAgainstTheEngine(t *testing.T) {
 		})
 	}
 }
-
-func matchesAll(ls labels.Labels, ms []*labels.Matcher) bool {
-	for _, m := range ms {
-		if !m.Matches(ls.Get(m.Name)) {
-			return false
-		}
-	}
-	return true
-}
-
-// listSeriesSet is a storage.SeriesSet over a slice.
-type listSeriesSet struct {
-	series []storage.Series
-	i      int
-}
-
-func (s *listSeriesSet) Next() bool                        { s.i++; return s.i <= len(s.series) }
-func (s *listSeriesSet) At() storage.Series                { return s.series[s.i-1] }
-func (s *listSeriesSet) Err() error                        { return nil }
-func (s *listSeriesSet) Warnings() annotations.Annotations { return nil }
-
-// fSample is a float sample.
-type fSample struct {
-	t int64
-	f float64
-}
-
-func (s fSample) T() int64                      { return s.t }
-func (s fSample) ST() int64                     { return 0 }
-func (s fSample) F() float64                    { return s.f }
-func (s fSample) H() *histogram.Histogram       { return nil }
-func (s fSample) FH() *histogram.FloatHistogram { return nil }
-func (s fSample) Type() chunkenc.ValueType      { return chunkenc.ValFloat }
-func (s fSample) Copy() chunks.Sample           { return s }

@@ -708,10 +708,12 @@ var dataFreeFuncs = map[string]bool{
 	"hour": true, "minute": true, "month": true, "year": true,
 }
 
-// exprTests: obsc cannot know what data makes a hand-written expression
-// fire, so it only proves the alert stays quiet without data. Expressions
-// that produce samples from nothing (absent(), vector(), time()...) get no
-// test at all; the user owns their tests.
+// exprTests: obsc cannot know in general what data makes a hand-written
+// expression fire. It always proves the alert stays quiet without data,
+// and for a vector compared with a number it searches for data on which
+// the alert fires and data on which it stays quiet (exprFireTests).
+// Expressions that produce samples from nothing (absent(), vector(),
+// time()...) get no test at all; the user owns their tests.
 func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 	e, ok := g.alertTrees[a] // parsed by the builder, when it ran first
 	if !ok {
@@ -739,11 +741,11 @@ func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 		return nil, nil
 	}
 	at := a.For + 5*time.Minute
-	return []testGroup{{
+	return append(g.exprFireTests(a, e), testGroup{
 		Name: a.Name + ": quiet without data", Interval: testIntervalText,
 		InputSeries:    []inputSeries{},
 		AlertRuleTests: []alertTest{g.newAlertTest(at, a.Name, nil)},
-	}}, nil
+	}), nil
 }
 
 // fireName names the test in which a threshold alert fires: for the one

@@ -1,0 +1,458 @@
+package prometheus
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	prommodel "github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql"
+	promparser "github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
+
+	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/memseries"
+)
+
+// Data that makes a hand-written expression fire.
+//
+// obsc cannot know in general what makes an expr alert fire, but the
+// common shape, a vector compared with a number (sum by (queue)
+// (queue_depth) > 1000, rate(x_total[5m]) < 1), it can search for: every
+// series the expression selects gets the same synthetic value x (a gauge
+// holds x, a counter grows by x per second), and obsc evaluates the
+// alert's expression with Prometheus' own engine for a few values of x
+// until one makes it hold through the alert's `for` and one leaves it
+// quiet while the series are there. The expected alerts are the engine's
+// result series, with the rule's labels and annotations expanded as the
+// rule manager does.
+//
+// The tests run on promtool 2.42 while the engine is Prometheus 3's, so
+// the search keeps to what both evaluate alike on constant and linear
+// series (exprFuncs, exprAggs; no @, no negative offset), never takes a
+// value within a millionth of the threshold, and gives up on a template
+// that prints $value over a function whose arithmetic differs by the
+// number of samples in the window (rate and the like: Prometheus 3's
+// windows are left-open, so they hold one sample fewer). Anything else
+// keeps the one test obsc can always write, quiet without data.
+
+// exprFuncs are the functions the search evaluates: their value on
+// constant gauges and linear counters is the same in Prometheus 2 and 3.
+var exprFuncs = map[string]bool{
+	"abs": true, "ceil": true, "floor": true, "round": true, "sqrt": true, "exp": true, "ln": true,
+	"log2": true, "log10": true, "sgn": true, "clamp": true, "clamp_min": true, "clamp_max": true,
+	"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true, "predict_linear": true,
+	"avg_over_time": true, "min_over_time": true, "max_over_time": true, "last_over_time": true, "quantile_over_time": true,
+	"label_replace": true, "label_join": true, "sort": true, "sort_desc": true, "scalar": true,
+}
+
+// extrapolating are the functions of exprFuncs whose floating-point
+// result may differ in the last bit between Prometheus 2 and 3.
+var extrapolating = map[string]bool{"rate": true, "increase": true, "delta": true, "deriv": true, "predict_linear": true}
+
+// exprAggs are the aggregations the search evaluates.
+var exprAggs = map[promparser.ItemType]bool{
+	promparser.SUM: true, promparser.AVG: true, promparser.MIN: true, promparser.MAX: true,
+	promparser.COUNT: true, promparser.GROUP: true, promparser.TOPK: true, promparser.BOTTOMK: true,
+	promparser.QUANTILE: true, promparser.STDDEV: true, promparser.STDVAR: true,
+}
+
+// maxExprLookback bounds how far back an expression may read (ranges,
+// offsets, subqueries) for the search: a day of offset and an hour more.
+const maxExprLookback = 25 * time.Hour
+
+// exprShape is an alert expression the search handles: vector op number.
+type exprShape struct {
+	op        promparser.ItemType // GTR, GTE, LSS or LTE, as if the vector were on the left
+	threshold float64
+	vector    promparser.Expr
+	selectors []*promparser.VectorSelector
+	lookback  time.Duration
+	extrap    bool // uses a function of extrapolating
+}
+
+// shapeOf returns e's shape, or false when the search does not handle e.
+func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
+	for {
+		p, ok := e.(*promparser.ParenExpr)
+		if !ok {
+			break
+		}
+		e = p.Expr
+	}
+	b, ok := e.(*promparser.BinaryExpr)
+	if !ok || b.ReturnBool {
+		return nil, false
+	}
+	flip := map[promparser.ItemType]promparser.ItemType{
+		promparser.GTR: promparser.LSS, promparser.LSS: promparser.GTR,
+		promparser.GTE: promparser.LTE, promparser.LTE: promparser.GTE,
+	}
+	if _, ok := flip[b.Op]; !ok {
+		return nil, false
+	}
+	sh := &exprShape{op: b.Op, vector: b.LHS}
+	n, ok := numberOf(b.RHS)
+	if !ok {
+		if n, ok = numberOf(b.LHS); !ok {
+			return nil, false
+		}
+		sh.op, sh.vector = flip[b.Op], b.RHS // 10 < x is x > 10
+	}
+	sh.threshold = n
+	if sh.vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
+		return nil, false
+	}
+	handled := true
+	promparser.Inspect(sh.vector, func(node promparser.Node, _ []promparser.Node) error {
+		switch x := node.(type) {
+		case *promparser.Call:
+			handled = handled && exprFuncs[x.Func.Name]
+			sh.extrap = sh.extrap || extrapolating[x.Func.Name]
+		case *promparser.AggregateExpr:
+			handled = handled && exprAggs[x.Op]
+		case *promparser.VectorSelector:
+			if x.Timestamp != nil || x.StartOrEnd != 0 || x.OriginalOffset < 0 || strings.Contains(x.Name, ":") || x.Name == "" {
+				handled = false
+			}
+			sh.selectors = append(sh.selectors, x)
+		case *promparser.SubqueryExpr:
+			if x.Timestamp != nil || x.StartOrEnd != 0 || x.OriginalOffset < 0 {
+				handled = false
+			}
+		}
+		return nil
+	})
+	if !handled || len(sh.selectors) == 0 {
+		return nil, false
+	}
+	sh.lookback = lookback(sh.vector)
+	return sh, sh.lookback <= maxExprLookback
+}
+
+// numberOf is the value of a number literal, possibly negated or in
+// parentheses.
+func numberOf(e promparser.Expr) (float64, bool) {
+	switch x := e.(type) {
+	case *promparser.NumberLiteral:
+		return x.Val, true
+	case *promparser.ParenExpr:
+		return numberOf(x.Expr)
+	case *promparser.UnaryExpr:
+		if n, ok := numberOf(x.Expr); ok && x.Op == promparser.SUB {
+			return -n, true
+		}
+	case *promparser.StepInvariantExpr:
+		return numberOf(x.Expr)
+	}
+	return 0, false
+}
+
+// lookback is how far back before the evaluation time e reads samples.
+func lookback(e promparser.Expr) time.Duration {
+	switch x := e.(type) {
+	case *promparser.VectorSelector:
+		return x.OriginalOffset + 5*time.Minute // the lookback delta
+	case *promparser.MatrixSelector:
+		vs, _ := x.VectorSelector.(*promparser.VectorSelector)
+		if vs == nil {
+			return maxExprLookback + 1
+		}
+		return x.Range + vs.OriginalOffset
+	case *promparser.SubqueryExpr:
+		return x.Range + x.OriginalOffset + lookback(x.Expr)
+	}
+	var longest time.Duration
+	for _, c := range promparser.Children(e) {
+		if ce, ok := c.(promparser.Expr); ok {
+			longest = max(longest, lookback(ce))
+		}
+	}
+	return longest
+}
+
+// holds reports whether v op threshold holds with a margin of a
+// millionth, so that a last-bit difference between engines cannot turn it.
+func (sh *exprShape) holds(v float64) bool {
+	margin := 1e-6 * math.Max(1, math.Abs(sh.threshold))
+	switch sh.op {
+	case promparser.GTR, promparser.GTE:
+		return v > sh.threshold+margin
+	default:
+		return v < sh.threshold-margin
+	}
+}
+
+// fails is the opposite of holds, with the same margin.
+func (sh *exprShape) fails(v float64) bool {
+	margin := 1e-6 * math.Max(1, math.Abs(sh.threshold))
+	switch sh.op {
+	case promparser.GTR, promparser.GTE:
+		return v < sh.threshold-margin
+	default:
+		return v > sh.threshold+margin
+	}
+}
+
+// candidates are the values of x the search tries, integers around and
+// far from the threshold, alternating between those likelier to make the
+// alert fire and those likelier to keep it quiet, nearer ones first.
+func (sh *exprShape) candidates() []int64 {
+	t := math.Abs(sh.threshold)
+	above := []int64{int64(math.Ceil(2*t)) + 1, int64(math.Ceil(10*t)) + 10, 1000, 1000000}
+	below := []int64{int64(t / 4), int64(t / 10), 1, 0}
+	if sh.op == promparser.LSS || sh.op == promparser.LTE {
+		above, below = below, above
+	}
+	var xs []int64
+	for i := range above {
+		for _, x := range []int64{above[i], below[i]} {
+			if !slices.Contains(xs, x) {
+				xs = append(xs, x)
+			}
+		}
+	}
+	return xs
+}
+
+var (
+	exprEngineOnce sync.Once
+	exprEngine     *promql.Engine
+)
+
+// engine is the PromQL engine the search evaluates with, one per process.
+func engine() *promql.Engine {
+	exprEngineOnce.Do(func() {
+		exprEngine = promql.NewEngine(promql.EngineOpts{
+			MaxSamples: 1 << 20, Timeout: 10 * time.Second, LookbackDelta: 5 * time.Minute,
+			EnableNegativeOffset: false, EnableAtModifier: false,
+		})
+	})
+	return exprEngine
+}
+
+// exprSeries are the synthetic series of one scenario: every selected
+// series of every replica at x.
+type exprSeries struct {
+	text    []string // promtool's series notation
+	series  []labels.Labels
+	counter []bool
+}
+
+// seriesFor builds the series the selectors of sh select, for replicas
+// pods, or returns false when a matcher admits no value obsc can name.
+func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
+	out := &exprSeries{}
+	seen := map[string]bool{}
+	for _, vs := range sh.selectors {
+		fixed := map[string]string{}
+		for _, m := range vs.LabelMatchers {
+			if m.Name == prommodel.MetricNameLabel {
+				continue
+			}
+			v, ok := g.matching(m)
+			if !ok {
+				return nil, false
+			}
+			fixed[m.Name] = v
+		}
+		for r := 0; r < replicas; r++ {
+			l := g.seriesLabels(vs.Name, fixed, r)
+			ls := labels.FromMap(l)
+			ls = labels.NewBuilder(ls).Set(prommodel.MetricNameLabel, vs.Name).Labels()
+			for _, m := range vs.LabelMatchers {
+				if !m.Matches(ls.Get(m.Name)) {
+					return nil, false
+				}
+			}
+			text := seriesText(vs.Name, l)
+			if seen[text] {
+				continue
+			}
+			seen[text] = true
+			out.text = append(out.text, text)
+			out.series = append(out.series, ls)
+			out.counter = append(out.counter, g.counterLike(vs.Name))
+		}
+	}
+	return out, true
+}
+
+// matching is a value of m's label that m selects.
+func (g *testGen) matching(m *labels.Matcher) (string, bool) {
+	if m.Type == labels.MatchEqual {
+		return m.Value, true
+	}
+	for i := 0; i < 16; i++ {
+		if v := g.value(m.Name, i); m.Matches(v) {
+			return v, true
+		}
+	}
+	for _, v := range []string{"obsc", "x", "0"} {
+		if m.Matches(v) {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// counterLike reports whether metric grows as a counter: a declared
+// counter, a histogram's series, or an undeclared name that says so.
+func (g *testGen) counterLike(metric string) bool {
+	if md := g.m.Metric(metric); md != nil {
+		return md.Type == ir.Counter
+	}
+	for _, suf := range []string{"_bucket", "_count", "_sum"} {
+		if md := g.m.Metric(strings.TrimSuffix(metric, suf)); md != nil && md.Type == ir.Histogram && strings.HasSuffix(metric, suf) {
+			return true
+		}
+	}
+	return strings.HasSuffix(metric, "_total")
+}
+
+// at renders the scenario at x over minutes: gauges hold x, counters grow
+// by x per second.
+func (s *exprSeries) at(x int64, minutes int) ([]inputSeries, storage.Queryable) {
+	in := make([]inputSeries, len(s.text))
+	list := make([]memseries.Series, len(s.text))
+	for i := range s.text {
+		inc, start := int64(0), x
+		if s.counter[i] {
+			inc, start = 60*x, 0
+		}
+		in[i] = inputSeries{Series: s.text[i], Values: strconv.FormatInt(start, 10) + "+" + strconv.FormatInt(inc, 10) + "x" + strconv.Itoa(minutes)}
+		ms := memseries.Series{Labels: s.series[i], T: make([]int64, minutes+1), F: make([]float64, minutes+1)}
+		for m := range ms.T {
+			ms.T[m], ms.F[m] = int64(m)*testInterval.Milliseconds(), float64(start+inc*int64(m))
+		}
+		list[i] = ms
+	}
+	return in, memseries.New(list...)
+}
+
+// eval evaluates text from `from` to `to`, a step a minute.
+func eval(q storage.Queryable, text string, from, to time.Duration) (promql.Matrix, error) {
+	start, end := time.Unix(0, 0).Add(from), time.Unix(0, 0).Add(to)
+	qry, err := engine().NewRangeQuery(context.Background(), q, nil, text, start, end, testInterval)
+	if err != nil {
+		return nil, err
+	}
+	defer qry.Close()
+	res := qry.Exec(context.Background())
+	if res.Err != nil {
+		return nil, res.Err
+	}
+	return res.Matrix()
+}
+
+// exprFireTests searches data on which alert a, of tree e, fires and data
+// on which it stays quiet (see the top of the file); it returns the test
+// groups it could prove, none when the search does not handle e.
+func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
+	sh, ok := g.shapeOf(e)
+	if !ok {
+		return nil
+	}
+	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
+	if sh.extrap {
+		for _, m := range []map[string]string{rl, an} {
+			for _, text := range m {
+				if strings.Contains(text, "$value") || strings.Contains(text, ".Value") {
+					return nil
+				}
+			}
+		}
+	}
+	ss, ok := g.seriesFor(sh)
+	if !ok {
+		return nil
+	}
+	fireAt := (sh.lookback+testInterval-1)/testInterval*testInterval + a.For + 5*time.Minute
+	minutes := int(fireAt / testInterval)
+	vectorText := sh.vector.String()
+
+	var fire, quiet *testGroup
+	for _, x := range sh.candidates() {
+		if fire != nil && quiet != nil {
+			break
+		}
+		in, q := ss.at(x, minutes)
+		vec, err := eval(q, vectorText, fireAt-a.For, fireAt)
+		if err != nil || len(vec) == 0 {
+			continue
+		}
+		// Every series of the vector must be on one side of the
+		// threshold at every step through `for`: it fires for all of
+		// them, or for none.
+		allHold, allFail := true, true
+		for _, s := range vec {
+			if len(s.Floats) != int(a.For/testInterval)+1 {
+				allHold = false // a gap: not continuously active
+			}
+			for _, p := range s.Floats {
+				allHold = allHold && sh.holds(p.F)
+				allFail = allFail && sh.fails(p.F)
+			}
+		}
+		// The alert's expression filters the vector by the threshold:
+		// where every series holds, its result is the vector, labels
+		// and values; where every one fails, it is empty.
+		switch {
+		case allHold && fire == nil:
+			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(x), fireAt); ok {
+				fire = tg
+			}
+		case allFail && quiet == nil:
+			quiet = &testGroup{
+				Name: fmt.Sprintf("%s: quiet with %s", a.Name, ss.scenario(x)), Interval: testIntervalText,
+				InputSeries:    in,
+				AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
+			}
+		}
+	}
+	var out []testGroup
+	for _, tg := range []*testGroup{fire, quiet} {
+		if tg != nil {
+			out = append(out, *tg)
+		}
+	}
+	return out
+}
+
+// exprFired is the test in which alert a fires on the data in, on which
+// its vector evaluated to m through its `for`: m's series are the alerts
+// promtool must see.
+func (g *testGen) exprFired(a *ir.Alert, m promql.Matrix, rl, an map[string]string, in []inputSeries, scenario string, fireAt time.Duration) (*testGroup, bool) {
+	exps := make([]expAlert, 0, len(m))
+	for _, s := range m {
+		exp, ok := g.expected(a.Name, s.Metric.Map(), rl, an, s.Floats[len(s.Floats)-1].F, fireAt)
+		if !ok {
+			return nil, false
+		}
+		exps = append(exps, exp)
+	}
+	return &testGroup{
+		Name: a.Name + ": fires with " + scenario, Interval: testIntervalText,
+		InputSeries:    in,
+		AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, exps)},
+	}, true
+}
+
+// scenario says what the series hold at x: gauges hold it, counters
+// grow by it per second.
+func (s *exprSeries) scenario(x int64) string {
+	gauges, counters := slices.Contains(s.counter, false), slices.Contains(s.counter, true)
+	switch {
+	case gauges && counters:
+		return fmt.Sprintf("every selected gauge at %d and counter growing %d/s", x, x)
+	case counters:
+		return fmt.Sprintf("every selected counter growing %d/s", x)
+	}
+	return fmt.Sprintf("every selected series at %d", x)
+}

@@ -1,0 +1,97 @@
+package prometheus
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
+
+	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/promtest"
+)
+
+// exprCases are expr alerts over the seed module's metrics, with the tests
+// obsc must write for each: "fires" and "quiet" where its search finds
+// data, "no data" whenever the expression needs data to produce a sample.
+var exprCases = []struct {
+	name, expr, summary string
+	for_                time.Duration
+	want                []string
+}{
+	{"GaugeAbove", `sum by (component) (tinysystems_active_operations) > 50`, "{{ $labels.component }} runs {{ $value }}", 0, []string{"fires", "quiet", "no data"}},
+	{"NumberFirst", `10 > max(tinysystems_active_operations)`, "", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"CounterRate", `sum(rate(tinysystems_messages_total{status="error"}[5m])) > 2`, "errors", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
+	// rate's last bit may differ between Prometheus 3 (the search) and 2 (promtool): no $value over it.
+	{"CounterRateValue", `sum(rate(tinysystems_messages_total{status="error"}[5m])) > 2`, "{{ $value }} errors/s", 0, []string{"no data"}},
+	{"IrateValue", `sum(irate(tinysystems_errors_total[5m])) > 3`, "{{ $value }} errors/s", 0, []string{"fires", "quiet", "no data"}},
+	{"PerPod", `tinysystems_active_operations{component=~"rou.*"} >= 5`, "{{ $labels.instance }} {{ $value }}", 2 * time.Minute, []string{"fires", "quiet", "no data"}},
+	// Every series at x: the ratio is 1/2 for any x > 0 and NaN at 0, so it never stays quiet with data.
+	{"Ratio", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1`, "", 0, []string{"fires", "no data"}},
+	{"Subquery", `max_over_time(sum(tinysystems_active_operations)[30m:1m]) > 100`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"Offset", `sum(tinysystems_active_operations offset 1h) > 100`, "", 10 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"Negated", `-sum(tinysystems_active_operations) < -10`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"And", `sum(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) < 100`, "", 0, []string{"no data"}},
+	{"CountOverTime", `count_over_time(tinysystems_active_operations[10m]) > 5`, "", 0, []string{"no data"}},
+	{"Bool", `sum(tinysystems_active_operations) > bool 5`, "", 0, []string{"no data"}},
+	{"Absent", `absent(tinysystems_active_operations)`, "", 0, nil},
+}
+
+func exprModule() *ir.Module {
+	m := seedModule()
+	m.Name = "exprs"
+	m.SLOs = nil
+	m.Alerts = nil
+	for _, c := range exprCases {
+		m.Alerts = append(m.Alerts, &ir.Alert{Name: c.name, Kind: ir.AlertExpr, Expr: c.expr, For: c.for_, Severity: "warning", Summary: c.summary})
+	}
+	return m
+}
+
+// TestExprFireTests checks which tests obsc writes for each expr alert,
+// and that promtool passes them: the data obsc's search found with
+// Prometheus 3's engine makes promtool 2.42's fire and stay quiet too.
+func TestExprFireTests(t *testing.T) {
+	m := exprModule()
+	fs := mustRender(t, m)
+	var tf testFile
+	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesTestFile], &tf); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, tg := range tf.Tests {
+		for _, at := range tg.AlertRuleTests {
+			kind := "quiet"
+			switch {
+			case len(at.ExpAlerts) > 0:
+				kind = "fires"
+			case len(tg.InputSeries) == 0:
+				kind = "no data"
+			}
+			got[at.Alertname] = append(got[at.Alertname], kind)
+		}
+	}
+	want := map[string][]string{}
+	for _, c := range exprCases {
+		if c.want != nil {
+			want[c.name] = c.want
+		}
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("tests per alert (-want +got):\n%s", d)
+	}
+	for _, tg := range tf.Tests {
+		for _, at := range tg.AlertRuleTests {
+			if at.Alertname == "PerPod" && len(at.ExpAlerts) > 0 && len(at.ExpAlerts) != replicas {
+				t.Errorf("PerPod fires %d times, want once per replica (%d)", len(at.ExpAlerts), replicas)
+			}
+			// Two replicas at 2 x 50 + 1 each, in the first component.
+			if at.Alertname == "GaugeAbove" && len(at.ExpAlerts) > 0 && at.ExpAlerts[0].ExpAnnotations[AnnotationSummary] != "http_server runs 202" {
+				t.Errorf("GaugeAbove's summary is %q, want %q", at.ExpAlerts[0].ExpAnnotations[AnnotationSummary], "http_server runs 202")
+			}
+		}
+	}
+	promtest.Promtool(t)
+	dir := writeModule(t, t.TempDir(), fs, m.Name)
+	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
+}
