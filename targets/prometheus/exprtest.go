@@ -65,7 +65,11 @@ var exprAggs = map[promparser.ItemType]bool{
 
 // maxExprLookback bounds how far back an expression may read (ranges,
 // offsets, subqueries) for the search: a day of offset and an hour more.
-const maxExprLookback = 25 * time.Hour
+// maxSubquerySteps bounds the steps of a subquery, the engine's work.
+const (
+	maxExprLookback  = 25 * time.Hour
+	maxSubquerySteps = 1500
+)
 
 // exprShape is an alert expression the search handles: vector op number.
 type exprShape struct {
@@ -123,7 +127,11 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 			}
 			sh.selectors = append(sh.selectors, x)
 		case *promparser.SubqueryExpr:
-			if x.Timestamp != nil || x.StartOrEnd != 0 || x.OriginalOffset < 0 {
+			step := x.Step
+			if step == 0 {
+				step = testInterval // promtool's evaluation interval, as the engine's below
+			}
+			if x.Timestamp != nil || x.StartOrEnd != 0 || x.OriginalOffset < 0 || x.Range/step > maxSubquerySteps {
 				handled = false
 			}
 		}
@@ -230,8 +238,11 @@ var (
 func engine() *promql.Engine {
 	exprEngineOnce.Do(func() {
 		exprEngine = promql.NewEngine(promql.EngineOpts{
-			MaxSamples: 1 << 20, Timeout: 10 * time.Second, LookbackDelta: 5 * time.Minute,
-			EnableNegativeOffset: false, EnableAtModifier: false,
+			MaxSamples: 1 << 20, Timeout: 5 * time.Second, LookbackDelta: 5 * time.Minute,
+			// A subquery without a step steps at the evaluation
+			// interval, as in promtool's tests (and the engine needs it
+			// set: it has no default).
+			NoStepSubqueryIntervalFn: func(int64) int64 { return testInterval.Milliseconds() },
 		})
 	})
 	return exprEngine

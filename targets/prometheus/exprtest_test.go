@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	promparser "github.com/prometheus/prometheus/promql/parser"
 	"sigs.k8s.io/yaml"
 
 	"github.com/tinysystems/obsc/compile/ir"
@@ -29,6 +30,8 @@ var exprCases = []struct {
 	// Every series at x: the ratio is 1/2 for any x > 0 and NaN at 0, so it never stays quiet with data.
 	{"Ratio", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1`, "", 0, []string{"fires", "no data"}},
 	{"Subquery", `max_over_time(sum(tinysystems_active_operations)[30m:1m]) > 100`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"SubqueryNoStep", `avg_over_time(max(tinysystems_active_operations)[20m:]) < 3`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"SubqueryFineStep", `max_over_time(sum(tinysystems_active_operations)[1d:10s]) > 100`, "", 0, []string{"no data"}},
 	{"Offset", `sum(tinysystems_active_operations offset 1h) > 100`, "", 10 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"Negated", `-sum(tinysystems_active_operations) < -10`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"And", `sum(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) < 100`, "", 0, []string{"no data"}},
@@ -94,4 +97,24 @@ func TestExprFireTests(t *testing.T) {
 	promtest.Promtool(t)
 	dir := writeModule(t, t.TempDir(), fs, m.Name)
 	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
+}
+
+// FuzzExprTests renders an expr alert of any expression that parses: the
+// search for data must never panic, whatever the engine makes of it.
+func FuzzExprTests(f *testing.F) {
+	for _, c := range exprCases {
+		f.Add(c.expr)
+	}
+	f.Add(`max_over_time(rate(tinysystems_messages_total[5m])[1h:]) > 1`)
+	f.Add(`sum(tinysystems_active_operations @ 100) > 1`)
+	f.Add(`label_replace(tinysystems_active_operations, "x", "$1", "component", "(.*)") > 1`)
+	f.Fuzz(func(t *testing.T, expr string) {
+		e, err := promparser.NewParser(promparser.Options{}).ParseExpr(expr)
+		if err != nil || e.Type() != promparser.ValueTypeVector || len(expr) > 300 {
+			return
+		}
+		m := exprModule()
+		m.Alerts = []*ir.Alert{{Name: "Fuzz", Kind: ir.AlertExpr, Expr: expr, Severity: "warning", Summary: "{{ $value }} {{ $labels.component }}"}}
+		_, _ = Render(m) // errors are fine; a panic is not
+	})
 }
