@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -159,12 +160,12 @@ func slothSLO(e *errs, m *Module, sn node, specLabels map[string]string, key fun
 				s.Comments = append(s.Comments, fmt.Sprintf("Alert name %q is not a valid Prometheus alert name.", n))
 			}
 		}
-		s.Page, s.PageOff = slothTier(e, s, base, al.get(key("page_alert", "pageAlert")), "page")
-		s.Ticket, s.TicketOff = slothTier(e, s, base, al.get(key("ticket_alert", "ticketAlert")), "ticket")
+		s.Page, s.PageOff = slothTier(e, s, base, sloLabels, al.get(key("page_alert", "pageAlert")), "page")
+		s.Ticket, s.TicketOff = slothTier(e, s, base, sloLabels, al.get(key("ticket_alert", "ticketAlert")), "ticket")
 	} else if len(sloLabels) > 0 {
 		base := &Tier{Labels: sloLabels}
-		s.Page, _ = slothTier(e, s, base, node{}, "page")
-		s.Ticket, _ = slothTier(e, s, base, node{}, "ticket")
+		s.Page, _ = slothTier(e, s, base, sloLabels, node{}, "page")
+		s.Ticket, _ = slothTier(e, s, base, sloLabels, node{}, "ticket")
 	}
 	if len(e.list) > before {
 		return
@@ -204,7 +205,7 @@ func labelless(e parser.Expr) bool {
 
 // slothTier builds a page or ticket tier from the SLO's alerting block and
 // its page_alert / ticket_alert.
-func slothTier(e *errs, s *SLO, base *Tier, tn node, tier string) (*Tier, bool) {
+func slothTier(e *errs, s *SLO, base *Tier, seriesLabels map[string]string, tn node, tier string) (*Tier, bool) {
 	if e.boolean(tn.get("disable"), tier+".disable") {
 		return nil, true
 	}
@@ -228,39 +229,77 @@ func slothTier(e *errs, s *SLO, base *Tier, tn node, tier string) (*Tier, bool) 
 			}
 		}
 	}
-	severity := false
+	// What $labels reads in Sloth's alerts that obsc's SLI series do not
+	// carry: sloth_severity (empty in Sloth too) and the spec's and
+	// SLO's labels, which Sloth records on its SLI series and obsc puts
+	// on the alert. Each is the same for every series: its value.
+	consts := ir.MergeLabels(seriesLabels, map[string]string{"sloth_severity": tier})
+	var used []string
 	for _, m := range []map[string]string{t.Labels, t.Annotations} {
 		for k, v := range m {
-			m[k] = slothTemplate(v, tier)
-			severity = severity || strings.Contains(v, "$labels.sloth_severity")
+			var u []string
+			m[k], u = slothTemplate(v, consts)
+			for _, l := range u {
+				if !slices.Contains(used, l) {
+					used = append(used, l)
+				}
+			}
 		}
 	}
-	if severity {
-		s.Comments = append(s.Comments, fmt.Sprintf("$labels.sloth_severity in the %s alert's templates is written as %s: it read empty in Sloth's rules too, "+
-			"since Prometheus fills $labels from the series the alert's expression returns, and sloth_severity is a label of the rule, not of those series.", tier, tier))
+	slices.Sort(used)
+	for _, l := range used {
+		if l == "sloth_severity" {
+			s.Comments = append(s.Comments, fmt.Sprintf("$labels.sloth_severity in the %s alert's templates is written as %s: it read empty in Sloth's rules too, "+
+				"since Prometheus fills $labels from the series the alert's expression returns, and sloth_severity is a label of the rule, not of those series.", tier, tier))
+			continue
+		}
+		s.Comments = append(s.Comments, fmt.Sprintf("$labels.%s in the %s alert's templates is written as its value, %s: Sloth records the spec's labels on its SLI series, obsc sets them on the alert.", l, tier, consts[l]))
 	}
 	return t, false
 }
 
 // slothLabelRefs maps Sloth's identity labels in alert templates to
 // obsc's: the labels of the SLI series the burn-rate alerts select.
-var slothLabelRefs = strings.NewReplacer(
-	"$labels.sloth_service", "$labels.module",
-	"$labels.sloth_slo", "$labels.slo",
-	"$labels.sloth_id", "$labels.slo",
+var slothLabelRefs = map[string]string{"sloth_service": "module", "sloth_slo": "slo", "sloth_id": "slo"}
+
+var (
+	// labelAction is a template action that prints one label and
+	// nothing else; labelRef any reference to a label.
+	labelAction = regexp.MustCompile(`\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}`)
+	labelRef    = regexp.MustCompile(`\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)`)
 )
 
-// slothSeverityAction is a template action that prints
-// $labels.sloth_severity and nothing else.
-var slothSeverityAction = regexp.MustCompile(`\{\{\s*\$labels\.sloth_severity\s*\}\}`)
-
-// slothTemplate rewrites a Sloth alert template of tier for obsc. Sloth
-// sets sloth_severity (page or ticket) on the alert rule, not on the
-// series the expression returns, so $labels.sloth_severity always reads
-// empty; its evident meaning is the tier, written as text (or as a
-// string inside a larger action).
-func slothTemplate(v, tier string) string {
-	v = slothSeverityAction.ReplaceAllLiteralString(v, tier)
-	v = strings.ReplaceAll(v, "$labels.sloth_severity", strconv.Quote(tier))
-	return slothLabelRefs.Replace(v)
+// slothTemplate rewrites a Sloth alert template for obsc: Sloth's identity
+// labels become obsc's (slothLabelRefs), and each label of consts, the
+// same for every series of the alert, becomes its value, as text where an
+// action prints it alone, else as a string. It returns the labels of
+// consts it wrote.
+func slothTemplate(v string, consts map[string]string) (string, []string) {
+	var used []string
+	use := func(l string) {
+		if !slices.Contains(used, l) {
+			used = append(used, l)
+		}
+	}
+	v = labelAction.ReplaceAllStringFunc(v, func(a string) string {
+		l := labelAction.FindStringSubmatch(a)[1]
+		c, ok := consts[l]
+		if !ok || strings.Contains(c, "{{") {
+			return a
+		}
+		use(l)
+		return c
+	})
+	v = labelRef.ReplaceAllStringFunc(v, func(r string) string {
+		l := r[len("$labels."):]
+		if c, ok := consts[l]; ok {
+			use(l)
+			return strconv.Quote(c)
+		}
+		if to, ok := slothLabelRefs[l]; ok {
+			return "$labels." + to
+		}
+		return r
+	})
+	return v, used
 }
