@@ -227,6 +227,24 @@ func callLabels(x *parser.Call) labelSet {
 	return closedSet() // day_of_week() and the like: vector(time())
 }
 
+// UnreadableLabels lists the labels text reads from $labels ($labels.x,
+// index $labels "x") that no series of an alert's result can carry, so
+// that Prometheus prints them empty: the result of e, or, when e is nil,
+// of an aggregation by exactly by (errorRatio, quantile).
+func UnreadableLabels(e parser.Expr, by []string, text string) []string {
+	r := closedSet(by...)
+	if e != nil {
+		r = resultLabels(e)
+	}
+	var out []string
+	for _, l := range templateLabels(text) {
+		if !r.may(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // templateLabels lists, once each and in order, the labels text reads
 // from $labels ($labels.name, index $labels "name"), found in the
 // template's parse tree, so that comments and string literals do not

@@ -179,7 +179,91 @@ func rulesAlert(e *errs, m *Module, r node, teams map[string]bool) *Alert {
 		a.Expr = text
 		m.declare(ex)
 	}
+	unreadable(a, ex)
 	return a
+}
+
+// unreadable rewrites every $labels reference of a's templates to a label
+// its condition's result cannot carry, which Prometheus printed empty and
+// obsc refuses: a label every selector of the input selects with = one
+// value becomes that value (what the text evidently meant), any other
+// becomes nothing, as Prometheus printed it, with a TODO.
+func unreadable(a *Alert, ex parser.Expr) {
+	var e parser.Expr
+	var by []string
+	switch {
+	case a.ErrorRatio != nil:
+		by = a.ErrorRatio.By
+	case a.Quantile != nil:
+		by = a.Quantile.By
+	default:
+		e = ex
+	}
+	// Every template of the alert, as a way to read and to write it.
+	type text struct {
+		get func() string
+		set func(string)
+	}
+	texts := []text{
+		{func() string { return a.Summary }, func(s string) { a.Summary = s }},
+		{func() string { return a.Description }, func(s string) { a.Description = s }},
+	}
+	for _, m := range []map[string]string{a.Labels, a.Annotations} {
+		for _, k := range ir.SortedKeys(m) {
+			texts = append(texts, text{func() string { return m[k] }, func(s string) { m[k] = s }})
+		}
+	}
+	var names []string
+	consts := map[string]string{}
+	for _, t := range texts {
+		for _, l := range compile.UnreadableLabels(e, by, t.get()) {
+			if _, ok := consts[l]; !ok {
+				consts[l] = selectedValue(ex, l)
+				names = append(names, l)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	for _, t := range texts {
+		s, _ := rewriteLabelRefs(t.get(), consts, nil)
+		t.set(s)
+	}
+	for _, l := range names {
+		if v := consts[l]; v != "" {
+			a.Comments = append(a.Comments, fmt.Sprintf("Fixed: $labels.%s read empty, since the condition's result has no %s label; written as %q, the value every selector of the input selects.", l, l, v))
+		} else {
+			a.Comments = append(a.Comments, fmt.Sprintf("TODO(import): $labels.%s read empty, since the condition's result has no %s label, and is left out; keep %s in the condition (by) if the text should name it.", l, l, l))
+		}
+	}
+}
+
+// selectedValue is the value every selector of e matches label l with =,
+// or "" when they do not all select one.
+func selectedValue(e parser.Expr, l string) string {
+	value, all := "", true
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		v := ""
+		for _, m := range vs.LabelMatchers {
+			if m.Name == l && m.Type == labels.MatchEqual {
+				v = m.Value
+			}
+		}
+		if v == "" || (value != "" && v != value) {
+			all = false
+		}
+		value = v
+		return nil
+	})
+	if !all {
+		return ""
+	}
+	return value
 }
 
 // recognize turns `ratio > x` and `histogram_quantile(...) > x` into

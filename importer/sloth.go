@@ -2,9 +2,7 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -262,44 +260,11 @@ func slothTier(e *errs, s *SLO, base *Tier, seriesLabels map[string]string, tn n
 // obsc's: the labels of the SLI series the burn-rate alerts select.
 var slothLabelRefs = map[string]string{"sloth_service": "module", "sloth_slo": "slo", "sloth_id": "slo"}
 
-var (
-	// labelAction is a template action that prints one label and
-	// nothing else; labelRef any reference to a label.
-	labelAction = regexp.MustCompile(`\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}`)
-	labelRef    = regexp.MustCompile(`\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)`)
-)
-
 // slothTemplate rewrites a Sloth alert template for obsc: Sloth's identity
 // labels become obsc's (slothLabelRefs), and each label of consts, the
 // same for every series of the alert, becomes its value, as text where an
 // action prints it alone, else as a string. It returns the labels of
 // consts it wrote.
 func slothTemplate(v string, consts map[string]string) (string, []string) {
-	var used []string
-	use := func(l string) {
-		if !slices.Contains(used, l) {
-			used = append(used, l)
-		}
-	}
-	v = labelAction.ReplaceAllStringFunc(v, func(a string) string {
-		l := labelAction.FindStringSubmatch(a)[1]
-		c, ok := consts[l]
-		if !ok || strings.Contains(c, "{{") {
-			return a
-		}
-		use(l)
-		return c
-	})
-	v = labelRef.ReplaceAllStringFunc(v, func(r string) string {
-		l := r[len("$labels."):]
-		if c, ok := consts[l]; ok {
-			use(l)
-			return strconv.Quote(c)
-		}
-		if to, ok := slothLabelRefs[l]; ok {
-			return "$labels." + to
-		}
-		return r
-	})
-	return v, used
+	return rewriteLabelRefs(v, consts, slothLabelRefs)
 }
