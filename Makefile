@@ -46,10 +46,12 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 # The packages that run goroutines (the build pipeline: compile's workers,
-# the writer, the cache's recorder) are tested under the race detector;
+# the writer, the cache's recorder) or that the workers share state through
+# (the PromQL engine of the expr-alert search) are tested under the race
+# detector;
 # cmd/obsc's scripts and exec tests run the race-built test binary as
 # obsc, so a race in any subcommand fails them.
-RACE_PKGS := ./cmd/obsc ./compile ./targets ./internal/cache ./internal/par
+RACE_PKGS := ./cmd/obsc ./compile ./targets ./targets/prometheus ./internal/cache ./internal/par
 
 test: tools vet lint
 	OBSC_REQUIRE_SLOTH=1 $(GO) test -count=1 $$($(GO) list ./... | grep -v -x $(foreach p,$(RACE_PKGS),-e '.*$(patsubst .%,%,$(p))'))

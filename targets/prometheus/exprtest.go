@@ -347,19 +347,30 @@ func (s *exprSeries) at(x int64, minutes int) ([]inputSeries, storage.Queryable)
 	return in, memseries.New(list...)
 }
 
-// eval evaluates text from `from` to `to`, a step a minute.
+// eval evaluates text from `from` to `to`, a step a minute, and returns
+// a copy of the result.
 func eval(q storage.Queryable, text string, from, to time.Duration) (promql.Matrix, error) {
 	start, end := time.Unix(0, 0).Add(from), time.Unix(0, 0).Add(to)
 	qry, err := engine().NewRangeQuery(context.Background(), q, nil, text, start, end, testInterval)
 	if err != nil {
 		return nil, err
 	}
-	defer qry.Close()
+	defer qry.Close() // hands the result's points back to the engine's pools
 	res := qry.Exec(context.Background())
 	if res.Err != nil {
 		return nil, res.Err
 	}
-	return res.Matrix()
+	m, err := res.Matrix()
+	if err != nil {
+		return nil, err
+	}
+	// A copy, then: another query may take the points once this one is
+	// closed (the race detector caught reading them after Close).
+	out := make(promql.Matrix, len(m))
+	for i, s := range m {
+		out[i] = promql.Series{Metric: s.Metric, Floats: slices.Clone(s.Floats)}
+	}
+	return out, nil
 }
 
 // exprFireTests searches data on which alert a, of tree e, fires and data

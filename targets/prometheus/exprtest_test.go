@@ -118,3 +118,32 @@ func FuzzExprTests(f *testing.F) {
 		_, _ = Render(m) // errors are fine; a panic is not
 	})
 }
+
+// TestExprFireTestsConcurrent renders the module from several goroutines
+// at once, as obsc build's workers do: under the race detector (make
+// test) the shared engine and its pools must not race, and every render
+// must give the same bytes.
+func TestExprFireTestsConcurrent(t *testing.T) {
+	m := exprModule()
+	want := mustRender(t, m)[m.Name+"/"+RulesTestFile]
+	const n = 4
+	got := make([][]byte, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			defer func() { done <- i }()
+			fs, err := Render(exprModule())
+			if err == nil {
+				got[i] = fs[m.Name+"/"+RulesTestFile]
+			}
+		}()
+	}
+	for range n {
+		<-done
+	}
+	for i := range n {
+		if d := cmp.Diff(string(want), string(got[i])); d != "" {
+			t.Errorf("render %d differs (-first +this):\n%s", i, d)
+		}
+	}
+}
