@@ -204,6 +204,7 @@ func (b *builder) labels() {
 			l.Allow = *ls.Allow
 		}
 		b.labelName(pos, name)
+		b.labelConventions(pos, name, ls.Allow)
 		switch {
 		case ls.Values != nil && ls.MaxValues != nil:
 			b.errorf(pos, "keep values when they are known, maxValues when they are not", "label %s declares both values and maxValues", name)

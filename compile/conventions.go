@@ -72,6 +72,31 @@ func NamingProblems(name string, typ ir.MetricType) []string {
 	return out
 }
 
+// LabelNamingProblems are promlint's problems with a label's name
+// (camelCase), each once.
+func LabelNamingProblems(name string) []string {
+	metric, typ := "obsc_label_check", dto.MetricType_GAUGE
+	mf := &dto.MetricFamily{Name: &metric, Type: &typ, Metric: []*dto.Metric{{Label: []*dto.LabelPair{{Name: &name}}}}}
+	var out []string
+	for _, err := range validations.LintCamelCase(mf) {
+		if s := err.Error(); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// labelConventions reports a declared label whose name breaks Prometheus'
+// naming conventions, unless it carries allow (as a known high-cardinality
+// name must).
+func (b *builder) labelConventions(pos ir.Pos, name string, allow *string) {
+	if problems := LabelNamingProblems(name); len(problems) > 0 && allow == nil {
+		fixed, _ := conventionalName(name, "")
+		b.errorf(pos, fmt.Sprintf(`rename it to %s, or add allow: "<why the name stays>"`, fixed),
+			"label %s: %s (Prometheus naming conventions, as promlint checks them)", name, strings.Join(problems, "; "))
+	}
+}
+
 // baseUnits maps a unit word of a metric name to the base unit
 // Prometheus asks for (the words and abbreviations promlint refuses);
 // conventionalName uses it for its suggestion.

@@ -63,8 +63,15 @@ func (m *Module) Render() ([]byte, error) {
 		w("// else maxValues. The input names the labels, not their values.\n")
 		w("labels: {\n")
 		for _, l := range ir.SortedKeys(m.Labels) {
+			var why []string
 			if m.Labels[l].Allow {
-				w("\t%s: {maxValues: %d, allow: \"imported; TODO(import): confirm this label is bounded\"}\n", ident(l), placeholderValues)
+				why = append(why, "TODO(import): confirm this label is bounded")
+			}
+			if problems := compile.LabelNamingProblems(l); len(problems) > 0 {
+				why = append(why, "named as the input names it: "+strings.Join(problems, "; "))
+			}
+			if len(why) > 0 {
+				w("\t%s: {maxValues: %d, allow: %s}\n", ident(l), placeholderValues, q("imported; "+strings.Join(why, "; ")))
 			} else {
 				w("\t%s: maxValues: %d\n", ident(l), placeholderValues)
 			}
