@@ -232,6 +232,20 @@ func slothTier(e *errs, s *SLO, base *Tier, seriesLabels map[string]string, tn n
 	// SLO's labels, which Sloth records on its SLI series and obsc puts
 	// on the alert. Each is the same for every series: its value.
 	consts := ir.MergeLabels(seriesLabels, map[string]string{"sloth_severity": tier})
+	// Any other label but obsc's own read empty in Sloth too: left out.
+	var empty []string
+	for _, m := range []map[string]string{t.Labels, t.Annotations} {
+		for _, k := range ir.SortedKeys(m) {
+			for _, l := range templateLabels(m[k]) {
+				_, known := consts[l]
+				_, renamed := slothLabelRefs[l]
+				if !known && !renamed && l != ir.LabelModule && l != ir.LabelSLO && !slices.Contains(empty, l) {
+					empty = append(empty, l)
+					consts[l] = ""
+				}
+			}
+		}
+	}
 	var used []string
 	for _, m := range []map[string]string{t.Labels, t.Annotations} {
 		for k, v := range m {
@@ -246,6 +260,10 @@ func slothTier(e *errs, s *SLO, base *Tier, seriesLabels map[string]string, tn n
 	}
 	slices.Sort(used)
 	for _, l := range used {
+		if slices.Contains(empty, l) {
+			s.Comments = append(s.Comments, fmt.Sprintf("TODO(import): $labels.%s in the %s alert's templates read empty in Sloth's rules too (%s is not a label of Sloth's SLI series) and is left out.", l, tier, l))
+			continue
+		}
 		if l == "sloth_severity" {
 			s.Comments = append(s.Comments, fmt.Sprintf("$labels.sloth_severity in the %s alert's templates is written as %s: it read empty in Sloth's rules too, "+
 				"since Prometheus fills $labels from the series the alert's expression returns, and sloth_severity is a label of the rule, not of those series.", tier, tier))
