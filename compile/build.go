@@ -204,7 +204,7 @@ func (b *builder) labels() {
 			l.Allow = *ls.Allow
 		}
 		b.labelName(pos, name)
-		b.labelConventions(pos, name, ls.Allow)
+		b.labelAllow(pos, name, ls.Allow)
 		switch {
 		case ls.Values != nil && ls.MaxValues != nil:
 			b.errorf(pos, "keep values when they are known, maxValues when they are not", "label %s declares both values and maxValues", name)
@@ -229,14 +229,6 @@ func (b *builder) labels() {
 			l.MaxValues = int(*ls.MaxValues)
 		default:
 			b.errorf(pos, `add values: [...] (the exact set) or maxValues: N (a bound)`, "label %s is unbounded", name)
-		}
-		if highCardinality[name] {
-			if ls.Allow == nil {
-				b.errorf(pos, `use a bounded label, or add allow: "<why it is bounded>" with values or maxValues`,
-					"label %s is a known high-cardinality name", name)
-			} else if strings.TrimSpace(*ls.Allow) == "" {
-				b.errorf(b.at("labels", name, "allow"), "", "allow of label %s must give a reason", name)
-			}
 		}
 		if prev, ok := decl[name]; ok {
 			if !sameBound(prev, l) {

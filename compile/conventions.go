@@ -86,11 +86,23 @@ func LabelNamingProblems(name string) []string {
 	return out
 }
 
-// labelConventions reports a declared label whose name breaks Prometheus'
-// naming conventions, unless it carries allow (as a known high-cardinality
-// name must).
-func (b *builder) labelConventions(pos ir.Pos, name string, allow *string) {
-	if problems := LabelNamingProblems(name); len(problems) > 0 && allow == nil {
+// labelAllow checks a declared label's name against what allow lets
+// through: a known high-cardinality name, or one against Prometheus'
+// naming conventions, needs allow with a reason; allow on any other name
+// is an error too, as on a metric.
+func (b *builder) labelAllow(pos ir.Pos, name string, allow *string) {
+	problems := LabelNamingProblems(name)
+	switch {
+	case allow != nil && strings.TrimSpace(*allow) == "":
+		b.errorf(b.at("labels", name, "allow"), "", "allow of label %s must give a reason", name)
+	case allow != nil && !highCardinality[name] && len(problems) == 0:
+		b.errorf(b.at("labels", name, "allow"), "remove allow",
+			"label %s is neither a known high-cardinality name nor against Prometheus' naming conventions: there is nothing to allow", name)
+	case allow != nil:
+	case highCardinality[name]:
+		b.errorf(pos, `use a bounded label, or add allow: "<why it is bounded>" with values or maxValues`,
+			"label %s is a known high-cardinality name", name)
+	case len(problems) > 0:
 		fixed, _ := conventionalName(name, "")
 		b.errorf(pos, fmt.Sprintf(`rename it to %s, or add allow: "<why the name stays>"`, fixed),
 			"label %s: %s (Prometheus naming conventions, as promlint checks them)", name, strings.Join(problems, "; "))
