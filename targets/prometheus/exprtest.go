@@ -63,6 +63,10 @@ var exprAggs = map[promparser.ItemType]bool{
 	promparser.QUANTILE: true, promparser.STDDEV: true, promparser.STDVAR: true,
 }
 
+// pairGrid are the values the search gives the first selector's series
+// and the others when one value for all cannot both fire and stay quiet.
+var pairGrid = []int64{0, 1, 10, 100, 1000}
+
 // maxExprLookback bounds how far back an expression may read (ranges,
 // offsets, subqueries) for the search: a day of offset and an hour more.
 // maxSubquerySteps bounds the steps of a subquery, the engine's work.
@@ -254,14 +258,16 @@ type exprSeries struct {
 	text    []string // promtool's series notation
 	series  []labels.Labels
 	counter []bool
+	first   []bool // made for the expression's first selector
+	sel     string // the first selector, for the tests' names
 }
 
 // seriesFor builds the series the selectors of sh select, for replicas
 // pods, or returns false when a matcher admits no value obsc can name.
 func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
-	out := &exprSeries{}
+	out := &exprSeries{sel: sh.selectors[0].String()}
 	seen := map[string]bool{}
-	for _, vs := range sh.selectors {
+	for i, vs := range sh.selectors {
 		fixed := map[string]string{}
 		for _, m := range vs.LabelMatchers {
 			if m.Name == prommodel.MetricNameLabel {
@@ -290,6 +296,7 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 			out.text = append(out.text, text)
 			out.series = append(out.series, ls)
 			out.counter = append(out.counter, g.counterLike(vs.Name))
+			out.first = append(out.first, i == 0)
 		}
 	}
 	return out, true
@@ -327,15 +334,20 @@ func (g *testGen) counterLike(metric string) bool {
 	return strings.HasSuffix(metric, "_total")
 }
 
-// at renders the scenario at x over minutes: gauges hold x, counters grow
-// by x per second.
-func (s *exprSeries) at(x int64, minutes int) ([]inputSeries, storage.Queryable) {
+// at renders the scenario over minutes with the series of the first
+// selector at x and the others at y: gauges hold their value, counters
+// grow by it per second.
+func (s *exprSeries) at(x, y int64, minutes int) ([]inputSeries, storage.Queryable) {
 	in := make([]inputSeries, len(s.text))
 	list := make([]memseries.Series, len(s.text))
 	for i := range s.text {
-		inc, start := int64(0), x
+		v := y
+		if s.first[i] {
+			v = x
+		}
+		inc, start := int64(0), v
 		if s.counter[i] {
-			inc, start = 60*x, 0
+			inc, start = 60*v, 0
 		}
 		in[i] = inputSeries{Series: s.text[i], Values: strconv.FormatInt(start, 10) + "+" + strconv.FormatInt(inc, 10) + "x" + strconv.Itoa(minutes)}
 		ms := memseries.Series{Labels: s.series[i], T: make([]int64, minutes+1), F: make([]float64, minutes+1)}
@@ -399,12 +411,30 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	minutes := int(fireAt / testInterval)
 	vectorText := sh.vector.String()
 
-	var fire, quiet *testGroup
+	// Every series at one value first; where that cannot both fire and
+	// stay quiet (a ratio of the expression's own series reads the same
+	// at any value), the first selector's series at one value and the
+	// others at another.
+	type pair struct{ x, y int64 }
+	var pairs []pair
 	for _, x := range sh.candidates() {
+		pairs = append(pairs, pair{x, x})
+	}
+	if slices.Contains(ss.first, false) && slices.Contains(ss.first, true) {
+		for _, x := range pairGrid {
+			for _, y := range pairGrid {
+				if x != y {
+					pairs = append(pairs, pair{x, y})
+				}
+			}
+		}
+	}
+	var fire, quiet *testGroup
+	for _, p := range pairs {
 		if fire != nil && quiet != nil {
 			break
 		}
-		in, q := ss.at(x, minutes)
+		in, q := ss.at(p.x, p.y, minutes)
 		vec, err := eval(q, vectorText, fireAt-a.For, fireAt)
 		if err != nil || len(vec) == 0 {
 			continue
@@ -417,9 +447,9 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 			if len(s.Floats) != int(a.For/testInterval)+1 {
 				allHold = false // a gap: not continuously active
 			}
-			for _, p := range s.Floats {
-				allHold = allHold && sh.holds(p.F)
-				allFail = allFail && sh.fails(p.F)
+			for _, pt := range s.Floats {
+				allHold = allHold && sh.holds(pt.F)
+				allFail = allFail && sh.fails(pt.F)
 			}
 		}
 		// The alert's expression filters the vector by the threshold:
@@ -427,12 +457,12 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 		// and values; where every one fails, it is empty.
 		switch {
 		case allHold && fire == nil:
-			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(x), fireAt); ok {
+			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(p.x, p.y), fireAt); ok {
 				fire = tg
 			}
 		case allFail && quiet == nil:
 			quiet = &testGroup{
-				Name: fmt.Sprintf("%s: quiet with %s", a.Name, ss.scenario(x)), Interval: testIntervalText,
+				Name: fmt.Sprintf("%s: quiet with %s", a.Name, ss.scenario(p.x, p.y)), Interval: testIntervalText,
 				InputSeries:    in,
 				AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
 			}
@@ -466,10 +496,22 @@ func (g *testGen) exprFired(a *ir.Alert, m promql.Matrix, rl, an map[string]stri
 	}, true
 }
 
-// scenario says what the series hold at x: gauges hold it, counters
-// grow by it per second.
-func (s *exprSeries) scenario(x int64) string {
+// scenario says what the series hold: gauges their value, counters
+// growing by it per second; the first selector's series x, the others y.
+func (s *exprSeries) scenario(x, y int64) string {
 	gauges, counters := slices.Contains(s.counter, false), slices.Contains(s.counter, true)
+	at := func(v int64) string {
+		switch {
+		case gauges && counters:
+			return fmt.Sprintf("%d (counters: %d/s)", v, v)
+		case counters:
+			return fmt.Sprintf("%d/s", v)
+		}
+		return fmt.Sprint(v)
+	}
+	if x != y {
+		return fmt.Sprintf("the series of %s at %s and the others at %s", s.sel, at(x), at(y))
+	}
 	switch {
 	case gauges && counters:
 		return fmt.Sprintf("every selected gauge at %d and counter growing %d/s", x, x)

@@ -27,8 +27,12 @@ var exprCases = []struct {
 	{"CounterRateValue", `sum(rate(tinysystems_messages_total{status="error"}[5m])) > 2`, "{{ $value }} errors/s", 0, []string{"no data"}},
 	{"IrateValue", `sum(irate(tinysystems_errors_total[5m])) > 3`, "{{ $value }} errors/s", 0, []string{"fires", "quiet", "no data"}},
 	{"PerPod", `tinysystems_active_operations{component=~"rou.*"} >= 5`, "{{ $labels.instance }} {{ $value }}", 2 * time.Minute, []string{"fires", "quiet", "no data"}},
-	// Every series at x: the ratio is 1/2 for any x > 0 and NaN at 0, so it never stays quiet with data.
-	{"Ratio", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1`, "", 0, []string{"fires", "no data"}},
+	// Every series at x, the ratio is 1/2 for any x > 0 (and NaN at 0): the
+	// error series at one value and the others at another make it quiet.
+	{"Ratio", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"RatioTotalFirst", `sum(rate(tinysystems_messages_total[5m])) / sum(rate(tinysystems_messages_total{status="error"}[5m])) < 5`, "mostly errors", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
+	// The same series on both sides: one value for all, and no second one to find.
+	{"SelfRatio", `sum(rate(tinysystems_messages_total[5m])) / sum(rate(tinysystems_messages_total[5m])) > 2`, "", 0, []string{"quiet", "no data"}},
 	{"Subquery", `max_over_time(sum(tinysystems_active_operations)[30m:1m]) > 100`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"SubqueryNoStep", `avg_over_time(max(tinysystems_active_operations)[20m:]) < 3`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"SubqueryFineStep", `max_over_time(sum(tinysystems_active_operations)[1d:10s]) > 100`, "", 0, []string{"no data"}},
