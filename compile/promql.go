@@ -243,8 +243,30 @@ func rangeSelector(e parser.Expr) *parser.VectorSelector {
 var counterFuncs = map[string]bool{"rate": true, "irate": true, "increase": true, "resets": true}
 var gaugeFuncs = map[string]bool{"delta": true, "idelta": true, "deriv": true, "predict_linear": true}
 
+// twoSampleFuncs compute from at least two samples in their range: over
+// a range shorter than two scrape intervals they mostly return nothing.
+var twoSampleFuncs = map[string]bool{"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true, "predict_linear": true}
+
 func checkCall(m *ir.Module, n *parser.Call, add func(parser.Node, string, string, ...any)) {
 	name := n.Func.Name
+	if iv := m.Scrape.Interval; twoSampleFuncs[name] && iv > 0 {
+		for _, a := range n.Args {
+			ms, ok := Unwrap(a).(*parser.MatrixSelector)
+			if !ok {
+				continue
+			}
+			vs, _ := ms.VectorSelector.(*parser.VectorSelector)
+			if vs == nil || ms.Range >= 2*iv {
+				continue
+			}
+			if mt, _ := resolve(m, selectorName(vs)); mt == nil {
+				continue // scraped elsewhere, at an interval obsc does not know
+			}
+			add(ms, fmt.Sprintf("use a range of at least 4 x the scrape interval: [%s]", prommodel.Duration(4*iv)),
+				"%s() over [%s] needs two samples of %s, scraped every %s: a range under two intervals holds one at most evaluations, so it returns nothing there and the expression misses or flaps",
+				name, prommodel.Duration(ms.Range), selectorName(vs), prommodel.Duration(iv))
+		}
+	}
 	if counterFuncs[name] || gaugeFuncs[name] {
 		for _, a := range n.Args {
 			vs := rangeSelector(a)

@@ -182,6 +182,18 @@ func (b *builder) slos() {
 				break
 			}
 		}
+		// A burn-rate window rates the SLI's counters: under two scrape
+		// intervals it mostly holds one sample and returns nothing.
+		if iv := b.m.Scrape.Interval; iv > 0 {
+			for _, br := range slo.BurnRates {
+				if br.Short < 2*iv {
+					b.errorf(pos, fmt.Sprintf("scrape at least every %s, or set alerting: %s: false", ir.FormatDuration(br.Short/2), br.Tier),
+						"the %s alert of SLO %s reads a %s window, under two scrapes at scrape.interval %s: it mostly holds one sample, so the alert misses",
+						br.Tier, name, ir.FormatDuration(br.Short), ir.FormatDuration(iv))
+					break
+				}
+			}
+		}
 		longest := 24 * time.Hour
 		for _, br := range slo.BurnRates {
 			longest = max(longest, br.Long)
