@@ -45,12 +45,24 @@ func (b *builder) promqlExpr(expr string, use exprUse, path ...any) (string, par
 		b.errorf(pos(), "", "expr must not be empty")
 		return "", nil
 	}
-	e, err := promParser.ParseExpr(expr)
+	// A panel may read Grafana's range variables ($__rate_interval):
+	// parsed with a sentinel duration for each, written back after.
+	text, orig := expr, func(off int) int { return off }
+	var vars bool
+	if use == exprPanel {
+		if locs := ir.GrafanaRangeVar.FindAllStringIndex(expr, -1); len(locs) > 0 {
+			vars = true
+			text, orig = substitute(expr, locs, func(v string) string {
+				return prommodel.Duration(grafanaSentinels[strings.Trim(v, "${}")]).String()
+			})
+		}
+	}
+	e, err := promParser.ParseExpr(text)
 	if err != nil {
 		var perrs parser.ParseErrors
 		if errors.As(err, &perrs) && len(perrs) > 0 {
 			pe := perrs[0]
-			b.errorf(exprPos(pos(), expr, int(pe.PositionRange.Start)), "", "invalid PromQL: %s", pe.Err)
+			b.errorf(exprPos(pos(), expr, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
 		} else {
 			b.errorf(pos(), "", "invalid PromQL: %v", err)
 		}
@@ -60,10 +72,16 @@ func (b *builder) promqlExpr(expr string, use exprUse, path ...any) (string, par
 		b.errorf(pos(), "an alert expression must return an instant vector", "expr returns a %s", e.Type())
 	}
 	for _, p := range checkExpr(b.m, b.externals(), e) {
-		b.errorf(exprPos(pos(), expr, p.offset), p.hint, "%s", p.msg)
+		b.errorf(exprPos(pos(), expr, orig(p.offset)), p.hint, "%s", p.msg)
 	}
 	confine(b.m, e)
-	return e.String(), e
+	out := e.String()
+	if vars {
+		for v, d := range grafanaSentinels {
+			out = strings.ReplaceAll(out, prommodel.Duration(d).String(), "$"+v)
+		}
+	}
+	return out, e
 }
 
 // confine adds module="<name>" to every selector of the module's own
@@ -461,6 +479,44 @@ const rawSentinel = 1234567891 * time.Millisecond
 
 var rawSentinelText = prommodel.Duration(rawSentinel).String()
 
+// substitute replaces the spans locs of text by what with gives for
+// each, and returns the result with a map from its offsets back to
+// text's, so that an error found in the result points at what the user
+// wrote.
+func substitute(text string, locs [][]int, with func(string) string) (string, func(int) int) {
+	var sb strings.Builder
+	type shift struct{ at, delta int }
+	var shifts []shift
+	last := 0
+	for _, l := range locs {
+		sb.WriteString(text[last:l[0]])
+		w := with(text[l[0]:l[1]])
+		shifts = append(shifts, shift{at: sb.Len() + len(w), delta: (l[1] - l[0]) - len(w)})
+		sb.WriteString(w)
+		last = l[1]
+	}
+	sb.WriteString(text[last:])
+	return sb.String(), func(off int) int {
+		d := 0
+		for _, s := range shifts {
+			if off >= s.at {
+				d += s.delta
+			}
+		}
+		return off + d
+	}
+}
+
+// grafanaSentinels stand in for Grafana's range variables while a panel
+// query is parsed, checked and re-printed: durations no one writes, each
+// written back as its variable (Grafana picks the range; obsc's checks
+// take it as long enough).
+var grafanaSentinels = map[string]time.Duration{
+	"__rate_interval": 1234567892 * time.Millisecond,
+	"__interval":      1234567893 * time.Millisecond,
+	"__range":         1234567894 * time.Millisecond,
+}
+
 // rawQuery checks one query of a raw SLI: it must contain the window
 // placeholder and nothing else of Go's template language, and with the
 // window substituted it must parse as PromQL returning an instant vector
@@ -481,29 +537,7 @@ func (b *builder) rawQuery(tmpl string, path ...any) (string, parser.Expr) {
 			"query has no {{.window}} placeholder, so every SLI window would read the same range")
 		return "", nil
 	}
-	// Substitute, remembering where each placeholder was so offsets in the
-	// substituted text map back into what the user wrote.
-	var sb strings.Builder
-	type shift struct{ at, delta int }
-	var shifts []shift
-	last := 0
-	for _, l := range locs {
-		sb.WriteString(tmpl[last:l[0]])
-		shifts = append(shifts, shift{at: sb.Len() + len(rawSentinelText), delta: (l[1] - l[0]) - len(rawSentinelText)})
-		sb.WriteString(rawSentinelText)
-		last = l[1]
-	}
-	sb.WriteString(tmpl[last:])
-	text := sb.String()
-	orig := func(off int) int {
-		d := 0
-		for _, s := range shifts {
-			if off >= s.at {
-				d += s.delta
-			}
-		}
-		return off + d
-	}
+	text, orig := substitute(tmpl, locs, func(string) string { return rawSentinelText })
 	if i := strings.Index(text, "{{"); i >= 0 {
 		b.errorf(exprPos(pos(), tmpl, orig(i)), "the only template a raw query may use is {{.window}}", "query uses a template other than {{.window}}")
 		return "", nil

@@ -12,6 +12,7 @@ package ir
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -224,6 +225,11 @@ const (
 	SLIRaw     SLIKind = "raw"     // (ErrorQuery) / (TotalQuery > 0), the window substituted
 )
 
+// GrafanaRangeVar matches Grafana's range variables, which a panel's
+// Expr may read where a range goes: $__rate_interval, $__interval and
+// $__range, or with braces (${__range}). compile keeps them as written.
+var GrafanaRangeVar = regexp.MustCompile(`\$(?:__rate_interval|__interval|__range)\b|\$\{(?:__rate_interval|__interval|__range)\}`)
+
 // WindowPlaceholder is what a raw SLI query writes where the range of the
 // window goes, as in Sloth: rate(x[{{.window}}]).
 const WindowPlaceholder = "{{.window}}"
@@ -363,7 +369,7 @@ type Traces struct {
 // Panel is a user-defined dashboard panel.
 type Panel struct {
 	Title string
-	Expr  string // re-printed from the parsed AST, confined to the module like Alert.Expr
+	Expr  string // re-printed from the parsed AST, confined to the module like Alert.Expr; may read GrafanaRangeVar
 	Unit  string // Grafana unit id; "" lets the target choose
 	Kind  string // timeseries | stat | gauge | table
 	Pos   Pos

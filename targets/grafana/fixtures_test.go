@@ -24,8 +24,9 @@ func seedModule() *ir.Module {
 
 // ordersModule is examples/orders (irtest.Orders): no standard block,
 // custom metrics, an expr alert, no logs or traces. Added on top: module
-// labels, which the ConfigMap must keep, and a panel reading an external
-// metric, which queries may name although the module does not declare it.
+// labels, which the ConfigMap must keep, a panel reading an external
+// metric, which queries may name although the module does not declare it,
+// and one reading Grafana's $__rate_interval, which must stay as written.
 func ordersModule() *ir.Module {
 	m := irtest.Orders()
 	m.ObjectLabels = map[string]string{"team": "checkout"}
@@ -34,6 +35,9 @@ func ordersModule() *ir.Module {
 		Title: "Available replicas",
 		Expr:  `sum(kube_deployment_status_replicas_available{deployment="orders"})`,
 		Kind:  "stat",
+	}, ir.Panel{
+		Title: "Orders per second",
+		Expr:  `sum by (status) (rate(orders_created_total{module="orders"}[$__rate_interval]))`,
 	})
 	return m
 }

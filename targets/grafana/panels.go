@@ -528,12 +528,17 @@ func (r *renderer) logsPanel() *logs.PanelBuilder {
 // customPanel renders one of the user's dashboard.panels. compile has
 // already confined its expression to the module's series.
 func (r *renderer) customPanel(p ir.Panel) cog.Builder[dashboard.Panel] {
-	e, err := parser.ParseExpr(p.Expr)
+	// Grafana's range variables ($__rate_interval) stay as written; the
+	// query parses with them substituted.
+	e, err := parser.ParseExpr(r.subst.Replace(p.Expr))
 	if err != nil {
 		r.errs = append(r.errs, fmt.Errorf("internal error: expression %q does not parse: %w", p.Expr, err))
 		return defaultTimeseries()
 	}
 	expr := e.String()
+	if ir.GrafanaRangeVar.MatchString(p.Expr) {
+		expr = p.Expr // compile printed it from the AST, the variables written back
+	}
 	unit := p.Unit
 	if unit == "" {
 		unit = unitShort

@@ -237,7 +237,7 @@ func placeholders(vars []labelVar) *strings.Replacer {
 	// $port must not eat the start of $port_group.
 	vs := append([]labelVar(nil), vars...)
 	sort.SliceStable(vs, func(i, j int) bool { return len(vs[i].Label) > len(vs[j].Label) })
-	pairs := []string{rateInterval, "5m"}
+	pairs := []string{rateInterval, "5m", "${__rate_interval}", "5m", "$__interval", "1m", "${__interval}", "1m", "$__range", "1h", "${__range}", "1h"}
 	for _, v := range vs {
 		pairs = append(pairs, "$"+v.Label, regexpAlt(v.Values))
 	}
