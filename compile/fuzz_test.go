@@ -186,7 +186,10 @@ func FuzzPromQL(f *testing.F) {
 		f.Add(s)
 	}
 	dir := f.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "module.cue"), []byte(baseModule+"alerts: X: {expr: \"sum(queue_depth) > 1\"}\n"), 0o644); err != nil {
+	f.Add(`sum(rate(requests_total[$__rate_interval])) / sum(rate(requests_total[${__interval}]))`)
+	f.Add(`max_over_time(queue_depth[$__range]) > $__interval`)
+	if err := os.WriteFile(filepath.Join(dir, "module.cue"), []byte(baseModule+"alerts: X: {expr: \"sum(queue_depth) > 1\"}\n"+
+		"dashboard: panels: [{title: \"P\", expr: \"sum(queue_depth)\"}]\n"), 0o644); err != nil {
 		f.Fatal(err)
 	}
 	c, err := NewCompiler()
@@ -207,18 +210,25 @@ func FuzzPromQL(f *testing.F) {
 		f.Fatal(base.errs)
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
-		b := &builder{src: base.src, spec: base.spec, m: m}
-		out := b.promql(expr, exprAlert, "alerts", "X", "expr")
-		for _, e := range b.errs {
-			if !e.Pos.IsValid() || e.Pos.File != filepath.Join(dir, "module.cue") {
-				t.Errorf("error not positioned in the module file: %v", e)
+		// As an alert's expr, and as a panel's, which may read Grafana's
+		// range variables (substituted here to parse what it printed).
+		for _, use := range []struct {
+			use  exprUse
+			path []any
+		}{{exprAlert, []any{"alerts", "X", "expr"}}, {exprPanel, []any{"dashboard", "panels", 0, "expr"}}} {
+			b := &builder{src: base.src, spec: base.spec, m: m}
+			out := b.promql(expr, use.use, use.path...)
+			for _, e := range b.errs {
+				if !e.Pos.IsValid() || e.Pos.File != filepath.Join(dir, "module.cue") {
+					t.Errorf("error not positioned in the module file: %v", e)
+				}
 			}
-		}
-		if len(b.errs) > 0 {
-			return
-		}
-		if _, err := promParser.ParseExpr(out); err != nil {
-			t.Errorf("accepted expression re-prints as PromQL that does not parse: %v\n in: %q\nout: %q", err, expr, out)
+			if len(b.errs) > 0 {
+				continue
+			}
+			if _, err := promParser.ParseExpr(ir.GrafanaRangeVar.ReplaceAllString(out, "5m")); err != nil {
+				t.Errorf("accepted expression re-prints as PromQL that does not parse: %v\n in: %q\nout: %q", err, expr, out)
+			}
 		}
 	})
 }
