@@ -83,6 +83,7 @@ type exprShape struct {
 	selectors []*promparser.VectorSelector
 	lookback  time.Duration
 	extrap    bool // uses a function of extrapolating
+	firstN    int  // the first selectors, whose series get the first value (see exprSeries.at)
 }
 
 // shapeOf returns e's shape, or false when the search does not handle e.
@@ -117,8 +118,20 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	if sh.vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
 		return nil, false
 	}
-	handled := true
-	promparser.Inspect(sh.vector, func(node promparser.Node, _ []promparser.Node) error {
+	if !sh.add(sh.vector) {
+		return nil, false
+	}
+	sh.firstN = 1
+	return sh, true
+}
+
+// add adds e's selectors to sh and reports whether the search handles e:
+// only functions, aggregations and modifiers Prometheus 2 and 3
+// evaluate alike on constant and linear series, and a lookback it can
+// fill with data.
+func (sh *exprShape) add(e promparser.Expr) bool {
+	handled, n := true, len(sh.selectors)
+	promparser.Inspect(e, func(node promparser.Node, _ []promparser.Node) error {
 		switch x := node.(type) {
 		case *promparser.Call:
 			handled = handled && exprFuncs[x.Func.Name]
@@ -141,11 +154,8 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 		}
 		return nil
 	})
-	if !handled || len(sh.selectors) == 0 {
-		return nil, false
-	}
-	sh.lookback = lookback(sh.vector)
-	return sh, sh.lookback <= maxExprLookback
+	sh.lookback = max(sh.lookback, lookback(e))
+	return handled && len(sh.selectors) > n && sh.lookback <= maxExprLookback
 }
 
 // numberOf is the value of a number literal, possibly negated or in
@@ -258,7 +268,7 @@ type exprSeries struct {
 	text    []string // promtool's series notation
 	series  []labels.Labels
 	counter []bool
-	first   []bool // made for the expression's first selector
+	first   []bool // made for the first selectors (exprShape.firstN)
 	sel     string // the first selector, for the tests' names
 }
 
@@ -296,7 +306,7 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 			out.text = append(out.text, text)
 			out.series = append(out.series, ls)
 			out.counter = append(out.counter, g.counterLike(vs.Name))
-			out.first = append(out.first, i == 0)
+			out.first = append(out.first, i < sh.firstN)
 		}
 	}
 	return out, true

@@ -261,30 +261,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 		}
 	}
 
-	var slowest *ir.BurnRate
-	for _, t := range tiers {
-		for i := range t.burnRates {
-			if br := &t.burnRates[i]; slowest == nil || br.Factor <= slowest.Factor {
-				slowest = br
-			}
-		}
-	}
-	if slowest != nil && slowest.Factor*b < 1 {
-		next := math.Inf(1)
-		for _, t := range tiers {
-			for _, br := range t.burnRates {
-				if br.Factor > slowest.Factor {
-					next = math.Min(next, br.Factor)
-				}
-			}
-		}
-		r := 2 * slowest.Factor * b
-		if !math.IsInf(next, 1) {
-			r = math.Sqrt(slowest.Factor*next) * b
-		}
-		if r >= 1 {
-			r = (slowest.Factor*b + 1) / 2
-		}
+	if slowest, r, ok := slowBurn(tiers, b); ok {
 		at := slowest.Short
 		h := steady(int(at/time.Minute), r)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
@@ -326,6 +303,40 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	}
 	out = append(out, tg)
 	return out, nil
+}
+
+// slowBurn is the slow-burn scenario of an SLO's tiers: the burn rate
+// with the smallest factor, and a steady error ratio between it and the
+// next factor (or twice it), under which only that burn rate's tier
+// fires. ok is false when no tier is enabled or the smallest factor
+// cannot be exceeded (factor x budget >= 1).
+func slowBurn(tiers []sloTier, budget float64) (slowest *ir.BurnRate, ratio float64, ok bool) {
+	for _, t := range tiers {
+		for i := range t.burnRates {
+			if br := &t.burnRates[i]; slowest == nil || br.Factor <= slowest.Factor {
+				slowest = br
+			}
+		}
+	}
+	if slowest == nil || slowest.Factor*budget >= 1 {
+		return nil, 0, false
+	}
+	next := math.Inf(1)
+	for _, t := range tiers {
+		for _, br := range t.burnRates {
+			if br.Factor > slowest.Factor {
+				next = math.Min(next, br.Factor)
+			}
+		}
+	}
+	ratio = 2 * slowest.Factor * budget
+	if !math.IsInf(next, 1) {
+		ratio = math.Sqrt(slowest.Factor*next) * budget
+	}
+	if ratio >= 1 {
+		ratio = (slowest.Factor*budget + 1) / 2
+	}
+	return slowest, ratio, true
 }
 
 // recordSample expects one exact sample of an SLO recording rule,
@@ -423,11 +434,12 @@ func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprT
 	return out
 }
 
-// rawSLOTests are the tests of a raw SLI. obsc cannot synthesize series an
-// arbitrary query reads as a given error ratio, so it proves only what holds
-// for any query: without any series the SLI records nothing (not NaN), no
-// tier fires, and the objective and budget rules hold their constants.
-// Burn scenarios for a raw SLI are the user's to write.
+// rawSLOTests are the tests of a raw SLI. It proves what holds for any
+// query: without any series the SLI records nothing (not NaN), no tier
+// fires, and the objective and budget rules hold their constants; and,
+// where obsc's search finds data the queries read as the ratios it needs
+// (rawBurnTests), that the slowest tier fires on a slow burn and stays
+// quiet just under it.
 func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 	const short = time.Hour
 	tg := sloGroupTest(s, "raw SLI: quiet without data, and no SLI sample rather than NaN", nil, nil, false)
@@ -439,5 +451,5 @@ func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 		g.recordSample(s, short, ir.RecObjective, true, s.ObjectiveRatio()),
 		g.recordSample(s, short, ir.RecErrorBudget, true, s.ErrorBudget()),
 	}
-	return []testGroup{tg}
+	return append([]testGroup{tg}, g.rawBurnTests(s, g.sloTiers(s))...)
 }
