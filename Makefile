@@ -72,6 +72,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./compile/ -run '^$$' -fuzz '^FuzzModule$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./compile/ -run '^$$' -fuzz '^FuzzPromQL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./targets/prometheus/ -run '^$$' -fuzz '^FuzzExprTests$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 # The benchmark (bench/README.md): generates N modules, times obsc build
 # and build --check (cold, cached, after one edit) against sloth generate
