@@ -70,9 +70,11 @@ var pairGrid = []int64{0, 1, 10, 100, 1000}
 // maxExprLookback bounds how far back an expression may read (ranges,
 // offsets, subqueries) for the search: a day of offset and an hour more.
 // maxSubquerySteps bounds the steps of a subquery, the engine's work.
+// maxSearchSteps bounds the evaluations of one query of the search.
 const (
 	maxExprLookback  = 25 * time.Hour
 	maxSubquerySteps = 1500
+	maxSearchSteps   = 20000
 )
 
 // exprShape is an alert expression the search handles: vector op number.
@@ -84,6 +86,8 @@ type exprShape struct {
 	lookback  time.Duration
 	extrap    bool // uses a function of extrapolating
 	firstN    int  // the first selectors, whose series get the first value (see exprSeries.at)
+
+	subquerySteps int // the steps of its subqueries, each evaluated at every step of a query
 }
 
 // shapeOf returns e's shape, or false when the search does not handle e.
@@ -151,6 +155,7 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 			if x.Timestamp != nil || x.StartOrEnd != 0 || x.OriginalOffset < 0 || x.Range/step > maxSubquerySteps {
 				handled = false
 			}
+			sh.subquerySteps += int(x.Range / step)
 		}
 		return nil
 	})
@@ -415,6 +420,11 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	}
 	ss, ok := g.seriesFor(sh)
 	if !ok {
+		return nil
+	}
+	// The engine's work grows with the steps through `for` times the
+	// subqueries' steps: bounded, so no alert makes a build slow.
+	if (int(a.For/testInterval)+1)*(1+sh.subquerySteps) > maxSearchSteps {
 		return nil
 	}
 	fireAt := (sh.lookback+testInterval-1)/testInterval*testInterval + a.For + 5*time.Minute

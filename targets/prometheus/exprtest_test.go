@@ -36,6 +36,8 @@ var exprCases = []struct {
 	{"Subquery", `max_over_time(sum(tinysystems_active_operations)[30m:1m]) > 100`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"SubqueryNoStep", `avg_over_time(max(tinysystems_active_operations)[20m:]) < 3`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"SubqueryFineStep", `max_over_time(sum(tinysystems_active_operations)[1d:10s]) > 100`, "", 0, []string{"no data"}},
+	// 61 steps through an hour's for, each evaluating a 1,440-step subquery: too much work for the search.
+	{"SubqueryLongFor", `max_over_time(sum(tinysystems_active_operations)[1d:1m]) > 100`, "", time.Hour, []string{"no data"}},
 	{"Offset", `sum(tinysystems_active_operations offset 1h) > 100`, "", 10 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"Negated", `-sum(tinysystems_active_operations) < -10`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"And", `sum(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) < 100`, "", 0, []string{"no data"}},
