@@ -396,6 +396,13 @@ func (b *builder) alerts() {
 				a.For = d
 			}
 		}
+		if as.KeepFiringFor != "" {
+			if d, err := parseNonNegDuration(as.KeepFiringFor); err != nil {
+				b.errorf(b.at("alerts", name, "keepFiringFor"), `use a Prometheus duration such as "10m"`, "%q is not a duration", as.KeepFiringFor)
+			} else {
+				a.KeepFiringFor = d
+			}
+		}
 		if strings.TrimSpace(a.Severity) == "" {
 			b.errorf(b.at("alerts", name, "severity"), `e.g. "critical", "warning" or "info"`, "severity must not be empty")
 		}

@@ -104,14 +104,15 @@ type alertSpec struct {
 		Q      float64  `json:"q"`
 		By     []string `json:"by"`
 	} `json:"quantile"`
-	Expr        *string           `json:"expr"`
-	Above       *float64          `json:"above"`
-	For         string            `json:"for"`
-	Severity    string            `json:"severity"`
-	Summary     string            `json:"summary"`
-	Description string            `json:"description"`
-	Labels      map[string]string `json:"labels"`
-	Annotations map[string]string `json:"annotations"`
+	Expr          *string           `json:"expr"`
+	Above         *float64          `json:"above"`
+	For           string            `json:"for"`
+	KeepFiringFor string            `json:"keepFiringFor"`
+	Severity      string            `json:"severity"`
+	Summary       string            `json:"summary"`
+	Description   string            `json:"description"`
+	Labels        map[string]string `json:"labels"`
+	Annotations   map[string]string `json:"annotations"`
 }
 
 type probeSpec struct {

@@ -104,18 +104,19 @@ func (t *Tier) empty() bool {
 // Alert is an imported threshold alert; exactly one of ErrorRatio,
 // Quantile and Expr is set.
 type Alert struct {
-	Name        string
-	Comments    []string
-	ErrorRatio  *ErrorRatio
-	Quantile    *Quantile
-	Expr        string
-	Above       float64
-	For         string
-	Severity    string
-	Summary     string
-	Description string
-	Labels      map[string]string
-	Annotations map[string]string
+	Name          string
+	Comments      []string
+	ErrorRatio    *ErrorRatio
+	Quantile      *Quantile
+	Expr          string
+	Above         float64
+	For           string
+	KeepFiringFor string
+	Severity      string
+	Summary       string
+	Description   string
+	Labels        map[string]string
+	Annotations   map[string]string
 }
 
 // ErrorRatio is errorRatio: {metric, errors, by}.

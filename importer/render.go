@@ -186,6 +186,9 @@ func (m *Module) Render() ([]byte, error) {
 			if a.For != "" {
 				w("\t\tfor: %s\n", q(a.For))
 			}
+			if a.KeepFiringFor != "" {
+				w("\t\tkeepFiringFor: %s\n", q(a.KeepFiringFor))
+			}
 			if a.Severity != "" {
 				w("\t\tseverity: %s\n", q(a.Severity))
 			}

@@ -130,8 +130,11 @@ func rulesAlert(e *errs, m *Module, r node, teams map[string]bool) *Alert {
 		}
 		a.For = f
 	}
-	if r.get("keep_firing_for").ok() {
-		a.Comments = append(a.Comments, "TODO(import): keep_firing_for is not supported by obsc and was dropped.")
+	if f := e.str(r.get("keep_firing_for"), "keep_firing_for", false, r); f != "" {
+		if _, err := prommodel.ParseDuration(f); err != nil {
+			e.at(r.get("keep_firing_for"), `use a Prometheus duration such as "10m"`, "%q is not a duration", f)
+		}
+		a.KeepFiringFor = f
 	}
 	lbls := e.strMap(r.get("labels"), "labels")
 	ann := e.strMap(r.get("annotations"), "annotations")

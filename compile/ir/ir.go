@@ -305,14 +305,15 @@ type Alert struct {
 	// (external metrics are left as written).
 	Expr string
 
-	Above       float64 // errorRatio / quantile threshold
-	For         time.Duration
-	Severity    string
-	Summary     string // already defaulted
-	Description string // "" when unset
-	Labels      map[string]string
-	Annotations map[string]string
-	Pos         Pos
+	Above         float64 // errorRatio / quantile threshold
+	For           time.Duration
+	KeepFiringFor time.Duration // how long the alert keeps firing after its condition stops holding; 0: not at all
+	Severity      string
+	Summary       string // already defaulted
+	Description   string // "" when unset
+	Labels        map[string]string
+	Annotations   map[string]string
+	Pos           Pos
 }
 
 // AlertKind says which of errorRatio, quantile or expr an alert uses.

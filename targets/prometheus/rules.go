@@ -263,6 +263,10 @@ func (b *builder) alertRule(a *ir.Alert) (monitoringv1.Rule, error) {
 		Labels:      alertLabels(b.m, a),
 		Annotations: alertAnnotations(b.m, a),
 	}
+	if a.KeepFiringFor > 0 {
+		d := monitoringv1.NonEmptyDuration(ir.FormatDuration(a.KeepFiringFor))
+		r.KeepFiringFor = &d
+	}
 	return r, nil
 }
 

@@ -197,6 +197,9 @@ func (w *yamlWriter) rule(col int, r monitoringv1.Rule) {
 	if r.For != nil {
 		w.string(col, "for", string(*r.For))
 	}
+	if r.KeepFiringFor != nil {
+		w.string(col, "keep_firing_for", string(*r.KeepFiringFor))
+	}
 	if len(r.Labels) > 0 {
 		w.stringMap(col, "labels", r.Labels)
 	}
