@@ -324,12 +324,12 @@ func (b *builder) metrics() {
 		pos := b.at("standard", "prefix")
 		if !metricNameRE.MatchString(st.Prefix) || strings.HasSuffix(st.Prefix, "_") {
 			b.errorf(pos, `e.g. "tinysystems"`, "standard.prefix %q is not a valid metric name prefix", st.Prefix)
-		} else if name := st.Prefix + ir.StdActive; len(NamingProblems(name, ir.Gauge)) > 0 {
+		} else if problems := NamingProblems(st.Prefix+ir.StdActive, ir.Gauge); len(problems) > 0 {
 			// The standard names' own words are conventional: a problem
 			// is the prefix's, and the standard set has no allow.
 			fixed, _ := conventionalName(st.Prefix, "")
 			b.errorf(pos, fmt.Sprintf("write it as %q", fixed), "standard.prefix %q gives names against Prometheus' naming conventions: %s: %s",
-				st.Prefix, name, strings.Join(NamingProblems(name, ir.Gauge), "; "))
+				st.Prefix, st.Prefix+ir.StdActive, strings.Join(problems, "; "))
 		}
 		buckets := defBuckets
 		if st.Buckets != nil {

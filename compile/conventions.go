@@ -60,9 +60,13 @@ func NamingProblems(name string, typ ir.MetricType) []string {
 	default:
 		return nil
 	}
-	mf := &dto.MetricFamily{Name: &name, Type: &t}
+	return lintProblems(&dto.MetricFamily{Name: &name, Type: &t}, namingLints...)
+}
+
+// lintProblems are the problems lints find in mf, each once.
+func lintProblems(mf *dto.MetricFamily, lints ...func(*dto.MetricFamily) []error) []string {
 	var out []string
-	for _, lint := range namingLints {
+	for _, lint := range lints {
 		for _, err := range lint(mf) {
 			if s := err.Error(); !slices.Contains(out, s) {
 				out = append(out, s)
@@ -77,13 +81,7 @@ func NamingProblems(name string, typ ir.MetricType) []string {
 func LabelNamingProblems(name string) []string {
 	metric, typ := "obsc_label_check", dto.MetricType_GAUGE
 	mf := &dto.MetricFamily{Name: &metric, Type: &typ, Metric: []*dto.Metric{{Label: []*dto.LabelPair{{Name: &name}}}}}
-	var out []string
-	for _, err := range validations.LintCamelCase(mf) {
-		if s := err.Error(); !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
+	return lintProblems(mf, validations.LintCamelCase)
 }
 
 // labelAllow checks a declared label's name against what allow lets

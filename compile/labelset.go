@@ -236,9 +236,15 @@ func UnreadableLabels(e parser.Expr, by []string, text string) []string {
 	if e != nil {
 		r = resultLabels(e)
 	}
+	return r.unreadable(text)
+}
+
+// unreadable lists the labels text reads from $labels that no series of
+// s may carry.
+func (s labelSet) unreadable(text string) []string {
 	var out []string
 	for _, l := range templateLabels(text) {
-		if !r.may(l) {
+		if !s.may(l) {
 			out = append(out, l)
 		}
 	}

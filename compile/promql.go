@@ -57,24 +57,14 @@ func (b *builder) promqlExpr(expr string, use exprUse, path ...any) (string, par
 			})
 		}
 	}
-	e, err := promParser.ParseExpr(text)
-	if err != nil {
-		var perrs parser.ParseErrors
-		if errors.As(err, &perrs) && len(perrs) > 0 {
-			pe := perrs[0]
-			b.errorf(exprPos(pos(), expr, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
-		} else {
-			b.errorf(pos(), "", "invalid PromQL: %v", err)
-		}
+	e := b.parseUser(expr, text, orig, pos)
+	if e == nil {
 		return "", nil
 	}
 	if use == exprAlert && e.Type() != parser.ValueTypeVector && e.Type() != parser.ValueTypeScalar {
 		b.errorf(pos(), "an alert expression must return an instant vector", "expr returns a %s", e.Type())
 	}
-	for _, p := range checkExpr(b.m, b.externals(), e) {
-		b.errorf(exprPos(pos(), expr, orig(p.offset)), p.hint, "%s", p.msg)
-	}
-	confine(b.m, e)
+	b.checkConfine(e, expr, orig, pos)
 	out := e.String()
 	if vars {
 		for v, d := range grafanaSentinels {
@@ -82,6 +72,34 @@ func (b *builder) promqlExpr(expr string, use exprUse, path ...any) (string, par
 		}
 	}
 	return out, e
+}
+
+// parseUser parses text, what the user wrote (written) with spans
+// substituted that orig maps back, and reports a syntax error at its
+// place in written; it returns nil when text does not parse.
+func (b *builder) parseUser(written, text string, orig func(int) int, pos func() ir.Pos) parser.Expr {
+	e, err := promParser.ParseExpr(text)
+	if err == nil {
+		return e
+	}
+	var perrs parser.ParseErrors
+	if errors.As(err, &perrs) && len(perrs) > 0 {
+		pe := perrs[0]
+		b.errorf(exprPos(pos(), written, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
+	} else {
+		b.errorf(pos(), "", "invalid PromQL: %v", err)
+	}
+	return nil
+}
+
+// checkConfine runs the catalog checks on e, parsed from written as
+// parseUser says, reporting each at its place in written, and confines e
+// to the module.
+func (b *builder) checkConfine(e parser.Expr, written string, orig func(int) int, pos func() ir.Pos) {
+	for _, p := range checkExpr(b.m, b.externals(), e) {
+		b.errorf(exprPos(pos(), written, orig(p.offset)), p.hint, "%s", p.msg)
+	}
+	confine(b.m, e)
 }
 
 // confine adds module="<name>" to every selector of the module's own
@@ -261,30 +279,8 @@ func rangeSelector(e parser.Expr) *parser.VectorSelector {
 var counterFuncs = map[string]bool{"rate": true, "irate": true, "increase": true, "resets": true}
 var gaugeFuncs = map[string]bool{"delta": true, "idelta": true, "deriv": true, "predict_linear": true}
 
-// twoSampleFuncs compute from at least two samples in their range: over
-// a range shorter than two scrape intervals they mostly return nothing.
-var twoSampleFuncs = map[string]bool{"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true, "predict_linear": true}
-
 func checkCall(m *ir.Module, n *parser.Call, add func(parser.Node, string, string, ...any)) {
 	name := n.Func.Name
-	if iv := m.Scrape.Interval; twoSampleFuncs[name] && iv > 0 {
-		for _, a := range n.Args {
-			ms, ok := Unwrap(a).(*parser.MatrixSelector)
-			if !ok {
-				continue
-			}
-			vs, _ := ms.VectorSelector.(*parser.VectorSelector)
-			if vs == nil || ms.Range >= 2*iv {
-				continue
-			}
-			if mt, _ := resolve(m, selectorName(vs)); mt == nil {
-				continue // scraped elsewhere, at an interval obsc does not know
-			}
-			add(ms, fmt.Sprintf("use a range of at least 4 x the scrape interval: [%s]", prommodel.Duration(4*iv)),
-				"%s() over [%s] needs two samples of %s, scraped every %s: a range under two intervals holds one at most evaluations, so it returns nothing there and the expression misses or flaps",
-				name, prommodel.Duration(ms.Range), selectorName(vs), prommodel.Duration(iv))
-		}
-	}
 	if counterFuncs[name] || gaugeFuncs[name] {
 		for _, a := range n.Args {
 			vs := rangeSelector(a)
@@ -293,7 +289,16 @@ func checkCall(m *ir.Module, n *parser.Call, add func(parser.Node, string, strin
 			}
 			mt, suffix := resolve(m, selectorName(vs))
 			if mt == nil {
-				continue
+				continue // scraped elsewhere: its type and interval are not obsc's to know
+			}
+			// Every function here but resets() needs two samples in its
+			// range: over a range shorter than two scrape intervals it
+			// mostly returns nothing.
+			if ms, ok := Unwrap(a).(*parser.MatrixSelector); ok && name != "resets" && m.Scrape.Interval > 0 && ms.Range < 2*m.Scrape.Interval {
+				iv := m.Scrape.Interval
+				add(ms, fmt.Sprintf("use a range of at least 4 x the scrape interval: [%s]", prommodel.Duration(4*iv)),
+					"%s() over [%s] needs two samples of %s, scraped every %s: a range under two intervals holds one at most evaluations, so it returns nothing there and the expression misses or flaps",
+					name, prommodel.Duration(ms.Range), selectorName(vs), prommodel.Duration(iv))
 			}
 			isGauge := mt.Type == ir.Gauge
 			if counterFuncs[name] && isGauge {
@@ -542,24 +547,14 @@ func (b *builder) rawQuery(tmpl string, path ...any) (string, parser.Expr) {
 		b.errorf(exprPos(pos(), tmpl, orig(i)), "the only template a raw query may use is {{.window}}", "query uses a template other than {{.window}}")
 		return "", nil
 	}
-	e, err := promParser.ParseExpr(text)
-	if err != nil {
-		var perrs parser.ParseErrors
-		if errors.As(err, &perrs) && len(perrs) > 0 {
-			pe := perrs[0]
-			b.errorf(exprPos(pos(), tmpl, orig(int(pe.PositionRange.Start))), "", "invalid PromQL: %s", pe.Err)
-		} else {
-			b.errorf(pos(), "", "invalid PromQL: %v", err)
-		}
+	e := b.parseUser(tmpl, text, orig, pos)
+	if e == nil {
 		return "", nil
 	}
 	if e.Type() != parser.ValueTypeVector {
 		b.errorf(pos(), "an SLI query must return an instant vector, e.g. sum(rate(...[{{.window}}]))", "query returns a %s", e.Type())
 		return "", nil
 	}
-	for _, p := range checkExpr(b.m, b.externals(), e) {
-		b.errorf(exprPos(pos(), tmpl, orig(p.offset)), p.hint, "%s", p.msg)
-	}
-	confine(b.m, e)
+	b.checkConfine(e, tmpl, orig, pos)
 	return strings.ReplaceAll(e.String(), rawSentinelText, ir.WindowPlaceholder), e
 }

@@ -389,20 +389,8 @@ func (b *builder) alerts() {
 		if as.Above != nil {
 			a.Above = *as.Above
 		}
-		if as.For != "" {
-			if d, err := parseNonNegDuration(as.For); err != nil {
-				b.errorf(b.at("alerts", name, "for"), `use a Prometheus duration such as "5m"`, "%q is not a duration", as.For)
-			} else {
-				a.For = d
-			}
-		}
-		if as.KeepFiringFor != "" {
-			if d, err := parseNonNegDuration(as.KeepFiringFor); err != nil {
-				b.errorf(b.at("alerts", name, "keepFiringFor"), `use a Prometheus duration such as "10m"`, "%q is not a duration", as.KeepFiringFor)
-			} else {
-				a.KeepFiringFor = d
-			}
-		}
+		a.For = b.alertDuration(as.For, "5m", "alerts", name, "for")
+		a.KeepFiringFor = b.alertDuration(as.KeepFiringFor, "10m", "alerts", name, "keepFiringFor")
 		if strings.TrimSpace(a.Severity) == "" {
 			b.errorf(b.at("alerts", name, "severity"), `e.g. "critical", "warning" or "info"`, "severity must not be empty")
 		}
@@ -445,17 +433,28 @@ func (b *builder) alerts() {
 	}
 }
 
+// alertDuration is an alert's optional duration (for, keepFiringFor):
+// zero when unset, and zero, with an error naming example, when text is
+// not a Prometheus duration.
+func (b *builder) alertDuration(text, example string, path ...any) time.Duration {
+	if text == "" {
+		return 0
+	}
+	d, err := parseNonNegDuration(text)
+	if err != nil {
+		b.errorf(b.at(path...), fmt.Sprintf("use a Prometheus duration such as %q", example), "%q is not a duration", text)
+		return 0
+	}
+	return d
+}
+
 // labelRefs reports every label text reads from $labels that a series
 // of the alert's result cannot have: Prometheus fills $labels from the
 // result alone, so the text would always read "" there. result is nil
 // when the alert has no condition obsc could read; text that does not
 // parse as a template has had its error already.
 func (b *builder) labelRefs(result *labelSet, a *ir.Alert, text string, path ...any) {
-	field := fmt.Sprint(path[len(path)-1])
-	if len(path) == 4 {
-		field = fmt.Sprintf("%s.%s", path[2], path[3])
-	}
-	b.readsDropped(result, text, field+" of alert "+a.Name, func(l string) string {
+	b.readsDropped(result, text, specField(path[2:])+" of alert "+a.Name, func(l string) string {
 		switch a.Kind {
 		case ir.AlertErrorRatio, ir.AlertQuantile:
 			return fmt.Sprintf("add %s to %s.by, or take it out of the text", l, a.Kind)
@@ -477,15 +476,9 @@ type sloRefs struct {
 // check checks text, of the tier's alert ("" for every tier's: the
 // description) at path.
 func (r sloRefs) check(tier, text string, path ...any) {
-	what := "the burn-rate alerts of SLO " + r.slo
-	field := fmt.Sprint(path[len(path)-1])
+	what, field := "the burn-rate alerts of SLO "+r.slo, specField(path[2:]) // slos.<name>.<field>
 	if tier != "" {
-		what = fmt.Sprintf("the %s alert of SLO %s", tier, r.slo)
-		var parts []string
-		for _, p := range path[4:] {
-			parts = append(parts, fmt.Sprint(p))
-		}
-		field = strings.Join(parts, ".")
+		what, field = fmt.Sprintf("the %s alert of SLO %s", tier, r.slo), specField(path[4:]) // slos.<name>.alerting.<tier>.<field>
 	}
 	r.b.readsDropped(r.result, text, field+" of "+what, func(l string) string {
 		if r.raw {
@@ -502,10 +495,7 @@ func (b *builder) readsDropped(result *labelSet, text, what string, hint func(l 
 	if result == nil || (!result.closed && len(result.names) == 0) || b.templateErr(text) != nil {
 		return // an open set that drops nothing allows every label: no need to read the text
 	}
-	for _, l := range templateLabels(text) {
-		if result.may(l) {
-			continue
-		}
+	for _, l := range result.unreadable(text) {
 		var has, h string
 		switch {
 		case !result.closed:
@@ -523,6 +513,16 @@ func (b *builder) readsDropped(result *labelSet, text, what string, hint func(l 
 			"%s reads $labels.%s, which is always empty: %s (Prometheus fills $labels from the expression's result, not the rule's labels)",
 			what, l, has)
 	}
+}
+
+// specField names the spec field at path, below its owner ("summary",
+// "labels.team").
+func specField(path []any) string {
+	parts := make([]string, len(path))
+	for i, p := range path {
+		parts[i] = fmt.Sprint(p)
+	}
+	return strings.Join(parts, ".")
 }
 
 // defaultSummary writes a summary from the alert's definition.
