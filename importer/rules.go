@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -124,18 +123,8 @@ func rulesAlert(e *errs, m *Module, r node, teams map[string]bool) *Alert {
 	if a.Name != raw {
 		a.Comments = append(a.Comments, fmt.Sprintf("Alert %q renamed: not a valid alert name.", raw))
 	}
-	if f := e.str(r.get("for"), "for", false, r); f != "" {
-		if _, err := prommodel.ParseDuration(f); err != nil {
-			e.at(r.get("for"), `use a Prometheus duration such as "5m"`, "%q is not a duration", f)
-		}
-		a.For = f
-	}
-	if f := e.str(r.get("keep_firing_for"), "keep_firing_for", false, r); f != "" {
-		if _, err := prommodel.ParseDuration(f); err != nil {
-			e.at(r.get("keep_firing_for"), `use a Prometheus duration such as "10m"`, "%q is not a duration", f)
-		}
-		a.KeepFiringFor = f
-	}
+	a.For = e.duration(r, "for", "5m")
+	a.KeepFiringFor = e.duration(r, "keep_firing_for", "10m")
 	lbls := e.strMap(r.get("labels"), "labels")
 	ann := e.strMap(r.get("annotations"), "annotations")
 	ex, err := promParser.ParseExpr(text)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 
+	prommodel "github.com/prometheus/common/model"
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/tinysystems/obsc/compile"
@@ -132,6 +133,16 @@ type errs struct{ list compile.Errors }
 
 func (e *errs) at(n node, hint, format string, args ...any) {
 	e.list = append(e.list, compile.Errorf(n.pos(), hint, format, args...))
+}
+
+// duration is the optional duration field of r, as written; one that is
+// not a Prometheus duration is an error naming example.
+func (e *errs) duration(r node, field, example string) string {
+	f := e.str(r.get(field), field, false, r)
+	if _, err := prommodel.ParseDuration(f); f != "" && err != nil {
+		e.at(r.get(field), fmt.Sprintf("use a Prometheus duration such as %q", example), "%q is not a duration", f)
+	}
+	return f
 }
 
 // str reads a scalar string; a missing optional field is "".
