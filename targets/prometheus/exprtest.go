@@ -90,6 +90,25 @@ type exprShape struct {
 	subquerySteps int // the steps of its subqueries, each evaluated at every step of a query
 }
 
+// flip is the comparison with its sides swapped: 10 < x is x > 10.
+var flip = map[promparser.ItemType]promparser.ItemType{
+	promparser.GTR: promparser.LSS, promparser.LSS: promparser.GTR,
+	promparser.GTE: promparser.LTE, promparser.LTE: promparser.GTE,
+}
+
+// printsValue reports whether a template of an alert's labels or
+// annotations prints its value.
+func printsValue(texts ...map[string]string) bool {
+	for _, m := range texts {
+		for _, text := range m {
+			if strings.Contains(text, "$value") || strings.Contains(text, ".Value") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // shapeOf returns e's shape, or false when the search does not handle e.
 func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	for {
@@ -103,10 +122,6 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	if !ok || b.ReturnBool {
 		return nil, false
 	}
-	flip := map[promparser.ItemType]promparser.ItemType{
-		promparser.GTR: promparser.LSS, promparser.LSS: promparser.GTR,
-		promparser.GTE: promparser.LTE, promparser.LTE: promparser.GTE,
-	}
 	if _, ok := flip[b.Op]; !ok {
 		return nil, false
 	}
@@ -116,7 +131,7 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 		if n, ok = numberOf(b.LHS); !ok {
 			return nil, false
 		}
-		sh.op, sh.vector = flip[b.Op], b.RHS // 10 < x is x > 10
+		sh.op, sh.vector = flip[b.Op], b.RHS
 	}
 	sh.threshold = n
 	if sh.vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
@@ -409,14 +424,8 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 		return nil
 	}
 	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
-	if sh.extrap {
-		for _, m := range []map[string]string{rl, an} {
-			for _, text := range m {
-				if strings.Contains(text, "$value") || strings.Contains(text, ".Value") {
-					return nil
-				}
-			}
-		}
+	if sh.extrap && printsValue(rl, an) {
+		return nil
 	}
 	ss, ok := g.seriesFor(sh)
 	if !ok {

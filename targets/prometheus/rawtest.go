@@ -3,7 +3,6 @@ package prometheus
 import (
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/tinysystems/obsc/compile/ir"
@@ -29,12 +28,8 @@ const rawBadRate = 60
 // (see sloTests), or none where the search cannot find them.
 func (g *testGen) rawBurnTests(s *ir.SLO, tiers []sloTier) []testGroup {
 	for _, t := range tiers {
-		for _, m := range []map[string]string{t.labels, t.annotations} {
-			for _, text := range m {
-				if strings.Contains(text, "$value") || strings.Contains(text, ".Value") {
-					return nil
-				}
-			}
+		if printsValue(t.labels, t.annotations) {
+			return nil
 		}
 	}
 	errText, totalText := ir.RawQuery(s.SLI.ErrorQuery, "5m"), ir.RawQuery(s.SLI.TotalQuery, "5m")
