@@ -31,7 +31,8 @@ import (
 // until one makes it hold through the alert's `for` and one leaves it
 // quiet while the series are there. The expected alerts are the engine's
 // result series, with the rule's labels and annotations expanded as the
-// rule manager does.
+// rule manager does. Comparisons joined by and, or and unless are
+// searched alike, each decided on the data (exprTree).
 //
 // The tests run on promtool 2.42 while the engine is Prometheus 3's, so
 // the search keeps to what both evaluate alike on constant and linear
@@ -109,15 +110,99 @@ func printsValue(texts ...map[string]string) bool {
 	return false
 }
 
-// shapeOf returns e's shape, or false when the search does not handle e.
-func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
+// exprTree is an alert expression the search handles: a comparison of a
+// vector with a number (a leaf, exprShape), or two trees joined by and,
+// or or unless (rate(x_errors_total[5m]) > 1 and rate(x_total[5m]) > 10,
+// a guard against alerting on too little traffic).
+type exprTree struct {
+	leaf     *exprShape
+	op       promparser.ItemType // LAND, LOR or LUNLESS, for a join
+	lhs, rhs *exprTree
+}
+
+// maxExprLeaves bounds the comparisons of a tree: each is evaluated for
+// every value the search tries.
+const maxExprLeaves = 4
+
+// setOps are the operators that join two trees.
+var setOps = map[promparser.ItemType]bool{promparser.LAND: true, promparser.LOR: true, promparser.LUNLESS: true}
+
+// unparen is e without the parentheses around it.
+func unparen(e promparser.Expr) promparser.Expr {
 	for {
 		p, ok := e.(*promparser.ParenExpr)
 		if !ok {
-			break
+			return e
 		}
 		e = p.Expr
 	}
+}
+
+// treeOf returns e's tree, or false when the search does not handle e.
+func (g *testGen) treeOf(e promparser.Expr) (*exprTree, bool) {
+	t, ok := g.tree(e)
+	return t, ok && len(t.leaves(nil)) <= maxExprLeaves
+}
+
+func (g *testGen) tree(e promparser.Expr) (*exprTree, bool) {
+	if b, ok := unparen(e).(*promparser.BinaryExpr); ok && setOps[b.Op] {
+		l, ok := g.tree(b.LHS)
+		if !ok {
+			return nil, false
+		}
+		r, ok := g.tree(b.RHS)
+		if !ok {
+			return nil, false
+		}
+		return &exprTree{op: b.Op, lhs: l, rhs: r}, true
+	}
+	sh, ok := g.shapeOf(e)
+	return &exprTree{leaf: sh}, ok
+}
+
+// leaves appends t's comparisons to out, left to right.
+func (t *exprTree) leaves(out []*exprShape) []*exprShape {
+	if t.leaf != nil {
+		return append(out, t.leaf)
+	}
+	return t.rhs.leaves(t.lhs.leaves(out))
+}
+
+// joined is one shape of the selectors of every comparison of t, in
+// order, the first selector's series first (see exprSeries.at): what the
+// search fills with data.
+func (t *exprTree) joined() *exprShape {
+	ls := t.leaves(nil)
+	if len(ls) == 1 {
+		return ls[0]
+	}
+	all := &exprShape{firstN: 1}
+	for _, l := range ls {
+		all.selectors = append(all.selectors, l.selectors...)
+		all.lookback = max(all.lookback, l.lookback)
+		all.extrap = all.extrap || l.extrap
+		all.subquerySteps += l.subquerySteps
+	}
+	return all
+}
+
+// candidates are the values of x the search tries: each comparison's, in
+// turn (exprShape.candidates).
+func (t *exprTree) candidates() []int64 {
+	var xs []int64
+	for _, l := range t.leaves(nil) {
+		for _, x := range l.candidates() {
+			if !slices.Contains(xs, x) {
+				xs = append(xs, x)
+			}
+		}
+	}
+	return xs
+}
+
+// shapeOf returns e's shape, or false when the search does not handle e.
+func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
+	e = unparen(e)
 	b, ok := e.(*promparser.BinaryExpr)
 	if !ok || b.ReturnBool {
 		return nil, false
@@ -419,10 +504,11 @@ func eval(q storage.Queryable, text string, from, to time.Duration) (promql.Matr
 // on which it stays quiet (see the top of the file); it returns the test
 // groups it could prove, none when the search does not handle e.
 func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
-	sh, ok := g.shapeOf(e)
+	t, ok := g.treeOf(e)
 	if !ok {
 		return nil
 	}
+	leaves, sh := t.leaves(nil), t.joined()
 	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
 	if sh.extrap && printsValue(rl, an) {
 		return nil
@@ -438,7 +524,11 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	}
 	fireAt := (sh.lookback+testInterval-1)/testInterval*testInterval + a.For + 5*time.Minute
 	minutes := int(fireAt / testInterval)
-	vectorText := sh.vector.String()
+	steps := int(a.For/testInterval) + 1
+	vectorTexts := make([]string, len(leaves))
+	for i, l := range leaves {
+		vectorTexts[i] = l.vector.String()
+	}
 
 	// Every series at one value first; where that cannot both fire and
 	// stay quiet (a ratio of the expression's own series reads the same
@@ -446,7 +536,7 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	// others at another.
 	type pair struct{ x, y int64 }
 	var pairs []pair
-	for _, x := range sh.candidates() {
+	for _, x := range t.candidates() {
 		pairs = append(pairs, pair{x, x})
 	}
 	if slices.Contains(ss.first, false) && slices.Contains(ss.first, true) {
@@ -458,44 +548,79 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 			}
 		}
 	}
-	var fire, quiet *testGroup
+	// A join is best proven quiet where one of its comparisons holds
+	// (the traffic guard keeps the alert quiet on a high error ratio):
+	// searched for as long as no such data is found, the data where
+	// none holds taken otherwise.
+	var fire, quiet, quietNone *testGroup
+pairs:
 	for _, p := range pairs {
-		if fire != nil && quiet != nil {
+		if fire != nil && (quiet != nil || quietNone != nil && len(leaves) == 1) {
 			break
 		}
 		in, q := ss.at(p.x, p.y, minutes)
-		vec, err := eval(q, vectorText, fireAt-a.For, fireAt)
-		if err != nil || len(vec) == 0 {
-			continue
-		}
-		// Every series of the vector must be on one side of the
-		// threshold at every step through `for`: it fires for all of
-		// them, or for none.
-		allHold, allFail := true, true
-		for _, s := range vec {
-			if len(s.Floats) != int(a.For/testInterval)+1 {
-				allHold = false // a gap: not continuously active
+		// Every series of each compared vector must be on one side of
+		// its threshold at every step through `for`: the comparison
+		// keeps all of them, or none.
+		var vec promql.Matrix
+		holds, anyHolds := true, false
+		for i, l := range leaves {
+			v, err := eval(q, vectorTexts[i], fireAt-a.For, fireAt)
+			if err != nil || len(v) == 0 {
+				continue pairs
 			}
-			for _, pt := range s.Floats {
-				allHold = allHold && sh.holds(pt.F)
-				allFail = allFail && sh.fails(pt.F)
+			allHold, allFail := true, true
+			for _, s := range v {
+				if len(s.Floats) != steps {
+					allHold = false // a gap: not continuously active
+				}
+				for _, pt := range s.Floats {
+					allHold = allHold && l.holds(pt.F)
+					allFail = allFail && l.fails(pt.F)
+				}
+			}
+			if !allHold && !allFail {
+				continue pairs
+			}
+			vec, holds, anyHolds = v, allHold, anyHolds || allHold
+		}
+		// One comparison filters its vector by the threshold: where
+		// every series holds, the result is the vector, labels and
+		// values; where every one fails, it is empty. Joined ones are
+		// the engine's to evaluate, each comparison being decided.
+		if len(leaves) > 1 {
+			res, err := eval(q, e.String(), fireAt-a.For, fireAt)
+			if err != nil {
+				continue
+			}
+			vec, holds = res, len(res) > 0
+			for _, s := range res {
+				holds = holds && len(s.Floats) == steps
+			}
+			if !holds && len(res) > 0 {
+				continue // active at some steps only
 			}
 		}
-		// The alert's expression filters the vector by the threshold:
-		// where every series holds, its result is the vector, labels
-		// and values; where every one fails, it is empty.
 		switch {
-		case allHold && fire == nil:
+		case holds && fire == nil:
 			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(p.x, p.y), fireAt); ok {
 				fire = tg
 			}
-		case allFail && quiet == nil:
-			quiet = &testGroup{
+		case !holds && (anyHolds && quiet == nil || !anyHolds && quietNone == nil):
+			tg := &testGroup{
 				Name: fmt.Sprintf("%s: quiet with %s", a.Name, ss.scenario(p.x, p.y)), Interval: testIntervalText,
 				InputSeries:    in,
 				AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
 			}
+			if anyHolds {
+				quiet = tg
+			} else {
+				quietNone = tg
+			}
 		}
+	}
+	if quiet == nil {
+		quiet = quietNone
 	}
 	var out []testGroup
 	for _, tg := range []*testGroup{fire, quiet} {

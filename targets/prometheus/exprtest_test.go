@@ -1,6 +1,7 @@
 package prometheus
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,7 +41,13 @@ var exprCases = []struct {
 	{"SubqueryLongFor", `max_over_time(sum(tinysystems_active_operations)[1d:1m]) > 100`, "", time.Hour, []string{"no data"}},
 	{"Offset", `sum(tinysystems_active_operations offset 1h) > 100`, "", 10 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"Negated", `-sum(tinysystems_active_operations) < -10`, "", 0, []string{"fires", "quiet", "no data"}},
-	{"And", `sum(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) < 100`, "", 0, []string{"no data"}},
+	// Comparisons joined by and, or, unless: each decided, the join the engine's.
+	{"And", `sum(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) < 100`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"TrafficGuard", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1 and sum(rate(tinysystems_messages_total[5m])) > 1`, "", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"Or", `max(tinysystems_active_operations) > 100 or sum(rate(tinysystems_errors_total[5m])) > 5`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"Unless", `sum by (component) (tinysystems_active_operations) > 10 unless on (component) sum by (component) (rate(tinysystems_errors_total[5m])) > 1000`, "{{ $labels.component }} busy", 2 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"AndUnhandled", `sum(tinysystems_active_operations) > 1 and count_over_time(tinysystems_errors_total[10m]) > 5`, "", 0, []string{"no data"}},
+	{"FiveJoined", `max(tinysystems_active_operations) > 1 and min(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) > 1 and avg(tinysystems_active_operations) > 1 and count(tinysystems_active_operations) > 1`, "", 0, []string{"no data"}},
 	{"CountOverTime", `count_over_time(tinysystems_active_operations[10m]) > 5`, "", 0, []string{"no data"}},
 	{"Bool", `sum(tinysystems_active_operations) > bool 5`, "", 0, []string{"no data"}},
 	{"Absent", `absent(tinysystems_active_operations)`, "", 0, nil},
@@ -93,6 +100,11 @@ func TestExprFireTests(t *testing.T) {
 		for _, at := range tg.AlertRuleTests {
 			if at.Alertname == "PerPod" && len(at.ExpAlerts) > 0 && len(at.ExpAlerts) != replicas {
 				t.Errorf("PerPod fires %d times, want once per replica (%d)", len(at.ExpAlerts), replicas)
+			}
+			// Unless is quiet on data its left side holds on: the right
+			// side's (2,000/s errors over 1,000) takes the alert away.
+			if at.Alertname == "Unless" && len(at.ExpAlerts) == 0 && len(tg.InputSeries) > 0 && !strings.HasSuffix(tg.Name, "at 1000 and counter growing 1000/s") {
+				t.Errorf("Unless is proven quiet by %q, want the data on which its left side holds", tg.Name)
 			}
 			// Two replicas at 2 x 50 + 1 each, in the first component.
 			if at.Alertname == "GaugeAbove" && len(at.ExpAlerts) > 0 && at.ExpAlerts[0].ExpAnnotations[AnnotationSummary] != "http_server runs 202" {
