@@ -24,8 +24,8 @@ import (
 // rawBadRate is what the error query's series grow by, per second.
 const rawBadRate = 60
 
-// rawBurnTests are the slow-burn and just-under scenarios of a raw SLI
-// (see sloTests), or none where the search cannot find them.
+// rawBurnTests are the fast-burn, slow-burn and just-under scenarios of a
+// raw SLI (see sloTests), or those of them the search can find.
 func (g *testGen) rawBurnTests(s *ir.SLO, tiers []sloTier) []testGroup {
 	for _, t := range tiers {
 		if printsValue(t.labels, t.annotations) {
@@ -51,40 +51,73 @@ func (g *testGen) rawBurnTests(s *ir.SLO, tiers []sloTier) []testGroup {
 		return nil
 	}
 	b := s.ErrorBudget()
-	slowest, fires, ok := slowBurn(tiers, b)
-	if !ok {
-		return nil
-	}
-	at := slowest.Short
-	minutes := int(at / time.Minute)
 	ratio := "(" + errText + ") / (" + totalText + ")"
 
+	type scenario struct {
+		name    string
+		targets []float64 // error ratios to try, in turn
+		at      time.Duration
+		check   func(h sloHistory) bool // the model's verdict must be this scenario's
+	}
+	var scs []scenario
+	// The page tier's fast burn rate, both its windows full: the ratio
+	// steady from the start (a raw SLI's data cannot be made to change
+	// ratio at a known time, as the ratio SLIs' clean-then-burn can).
+	for _, t := range tiers {
+		if t.name != ir.TierPage || len(t.burnRates) == 0 {
+			continue
+		}
+		pf := t.burnRates[0]
+		sc := scenario{
+			name: "page tier fires on a fast burn (" + num(pf.Factor) + "x the budget over " + g.duration(pf.Long) +
+				" and " + g.duration(pf.Short) + ")",
+			at: pf.Long,
+			check: func(h sloHistory) bool {
+				v := tierAt(s, t, h, pf.Long)
+				return v.fires && v.long == pf.Long
+			},
+		}
+		for _, mult := range []float64{1.4, 1.2, 1.7, 1.1, 2} {
+			if x := mult * pf.Factor * b; x < 1 {
+				sc.targets = append(sc.targets, x)
+			}
+		}
+		scs = append(scs, sc)
+	}
+	if slowest, fires, ok := slowBurn(tiers, b); ok {
+		scs = append(scs,
+			scenario{name: slowest.Tier + " tier fires on a slow burn (" + num(slowest.Factor) + "x the budget over " +
+				g.duration(slowest.Long) + " and " + g.duration(slowest.Short) + ")", targets: []float64{fires}, at: slowest.Short},
+			scenario{name: "quiet just under the smallest burn rate (" + num(slowest.Factor) + "x the budget)",
+				targets: []float64{0.9 * slowest.Factor * b}, at: slowest.Short})
+	}
+
 	var out []testGroup
-	for _, sc := range []struct {
-		name   string
-		target float64
-	}{
-		{slowest.Tier + " tier fires on a slow burn (" + num(slowest.Factor) + "x the budget over " +
-			g.duration(slowest.Long) + " and " + g.duration(slowest.Short) + ")", fires},
-		{"quiet just under the smallest burn rate (" + num(slowest.Factor) + "x the budget)", 0.9 * slowest.Factor * b},
-	} {
-		good, r, ok := g.rawSearch(ss, ratio, sc.target, minutes, at)
-		if !ok {
-			continue
+	for _, sc := range scs {
+		minutes := int(sc.at / time.Minute)
+		for _, target := range sc.targets {
+			good, r, ok := g.rawSearch(ss, ratio, target, minutes, sc.at)
+			if !ok {
+				continue
+			}
+			// The model's history at the engine's ratio, to a billionth.
+			const scale = 1e9
+			h := sloHistory{{minutes: minutes, total: scale, bad: int64(math.Round(r * scale))}}
+			if sc.check != nil && !sc.check(h) {
+				continue
+			}
+			tests, ok := g.sloAlertTests(s, tiers, h, sc.at)
+			if !ok {
+				continue
+			}
+			in, _ := ss.at(rawBadRate, good, minutes)
+			out = append(out, testGroup{
+				Name: fmt.Sprintf("SLO %s: raw SLI: %s, the error query's series growing %d/s and the total query's others %d/s (error ratio %s)",
+					s.Name, sc.name, rawBadRate, good, num(r)),
+				Interval: testIntervalText, InputSeries: in, AlertRuleTests: tests,
+			})
+			break
 		}
-		// The model's history at the engine's ratio, to a billionth.
-		const scale = 1e9
-		h := sloHistory{{minutes: minutes, total: scale, bad: int64(math.Round(r * scale))}}
-		tests, ok := g.sloAlertTests(s, tiers, h, at)
-		if !ok {
-			continue
-		}
-		in, _ := ss.at(rawBadRate, good, minutes)
-		out = append(out, testGroup{
-			Name: fmt.Sprintf("SLO %s: raw SLI: %s, the error query's series growing %d/s and the total query's others %d/s (error ratio %s)",
-				s.Name, sc.name, rawBadRate, good, num(r)),
-			Interval: testIntervalText, InputSeries: in, AlertRuleTests: tests,
-		})
 	}
 	return out
 }

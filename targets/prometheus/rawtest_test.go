@@ -21,11 +21,11 @@ var rawCases = []struct {
 	want                         []string
 }{
 	{name: "sums", errorQuery: `sum(rate(tinysystems_messages_total{status="error"}[{{.window}}]))`,
-		totalQuery: `sum(rate(tinysystems_messages_total[{{.window}}]))`, want: []string{"slow burn", "just under"}},
+		totalQuery: `sum(rate(tinysystems_messages_total[{{.window}}]))`, want: []string{"fast burn", "slow burn", "just under"}},
 	{name: "increases", errorQuery: `sum(increase(tinysystems_errors_total[{{.window}}]))`,
-		totalQuery: `sum(increase(tinysystems_messages_total[{{.window}}]))`, want: []string{"slow burn", "just under"}},
+		totalQuery: `sum(increase(tinysystems_messages_total[{{.window}}]))`, want: []string{"fast burn", "slow burn", "just under"}},
 	{name: "page-only", errorQuery: `sum(rate(tinysystems_messages_total{status="error"}[{{.window}}]))`,
-		totalQuery: `sum(rate(tinysystems_messages_total[{{.window}}]))`, pageOnly: true, want: []string{"slow burn", "just under"}},
+		totalQuery: `sum(rate(tinysystems_messages_total[{{.window}}]))`, pageOnly: true, want: []string{"fast burn", "slow burn", "just under"}},
 	// One SLI series per component: the alerts' labels are not the model's.
 	{name: "by-component", errorQuery: `sum by (component) (rate(tinysystems_messages_total{status="error"}[{{.window}}]))`,
 		totalQuery: `sum by (component) (rate(tinysystems_messages_total[{{.window}}]))`},
@@ -62,7 +62,7 @@ func TestRawBurnTests(t *testing.T) {
 	fired := map[string]string{} // SLO/scenario -> the tiers that fire, as exp_labels say
 	for _, tg := range tf.Tests {
 		slo, rest, _ := strings.Cut(strings.TrimPrefix(tg.Name, "SLO "), ": raw SLI: ")
-		for _, kind := range []string{"slow burn", "just under"} {
+		for _, kind := range []string{"fast burn", "slow burn", "just under"} {
 			if !strings.Contains(rest, kind) {
 				continue
 			}
@@ -87,7 +87,12 @@ func TestRawBurnTests(t *testing.T) {
 		if c.want == nil {
 			continue
 		}
-		// The slow burn fires the slowest tier alone; just under, nothing.
+		// The fast burn fires the page tier (and the ticket tier, whose
+		// windows hold the same steady ratio); the slow burn the slowest
+		// tier alone; just under, nothing.
+		if f := fired[c.name+"/fast burn"]; !strings.Contains(f, ir.TierPage) {
+			t.Errorf("%s: the fast burn fires %q, want the page tier", c.name, f)
+		}
 		tier := ir.TierTicket
 		if c.pageOnly {
 			tier = ir.TierPage
