@@ -76,8 +76,8 @@ func newBuildCmd(c *cli) *command {
 		for _, ch := range res.Changes {
 			counts[ch.Kind]++
 		}
-		fmt.Fprintf(c.stderr, "obsc: %d modules, %d files in %s (%d new, %d changed, %d removed)\n",
-			nmods, o.Len(), *out, counts["missing"], counts["changed"], counts["stale"])
+		fmt.Fprintf(c.stderr, "obsc: %s, %s in %s (%d new, %d changed, %d removed)\n",
+			count(nmods, "module"), count(o.Len(), "file"), *out, counts["missing"], counts["changed"], counts["stale"])
 		return exitOK
 	}
 	return cmd
@@ -111,10 +111,14 @@ func (c *cli) buildCheck(args []string, out string, bc *buildCache, prev *target
 		fmt.Fprint(c.stdout, ch.Diff)
 	}
 	if len(changes) > 0 {
-		fmt.Fprintf(c.stderr, "obsc: %s is out of date: %d file(s) differ; run obsc build -o %s\n", out, len(changes), out)
+		differ := count(len(changes), "file") + " differ"
+		if len(changes) == 1 {
+			differ += "s"
+		}
+		fmt.Fprintf(c.stderr, "obsc: %s is out of date: %s; run obsc build -o %s\n", out, differ, out)
 		return exitFail
 	}
-	fmt.Fprintf(c.stderr, "obsc: %s is up to date (%d modules, %d files)\n", out, nmods, chk.Len())
+	fmt.Fprintf(c.stderr, "obsc: %s is up to date (%s, %s)\n", out, count(nmods, "module"), count(chk.Len(), "file"))
 	return exitOK
 }
 

@@ -81,7 +81,7 @@ func newCardinalityCmd(c *cli) *command {
 			if i > 0 {
 				fmt.Fprintln(c.stdout)
 			}
-			fmt.Fprintf(c.stdout, "module %s (%d replicas): %d series of %d (%.1f%%)\n", m.Module, m.Replicas, m.Series, m.MaxSeries, m.Percent)
+			fmt.Fprintf(c.stdout, "module %s (%s): %d series of %d (%.1f%%)\n", m.Module, count(m.Replicas, "replica"), m.Series, m.MaxSeries, m.Percent)
 			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "METRIC\tTYPE\tLABELS\tSERIES\tBUDGET\t% OF BUDGET")
 			for _, mt := range m.Metrics {

@@ -30,7 +30,7 @@ func newCheckCmd(c *cli) *command {
 				fmt.Fprintln(c.stderr, "obsc:", err)
 				return exitFail
 			}
-			fmt.Fprintf(c.stderr, "obsc: %d module(s) OK\n", len(mods))
+			fmt.Fprintf(c.stderr, "obsc: %s OK\n", count(len(mods), "module"))
 			return exitOK
 		}
 		res, err := compile.AllMatching(args)
@@ -51,10 +51,10 @@ func newCheckCmd(c *cli) *command {
 			writeGitHubDiagnostics(c.stdout, errs)
 		}
 		if len(errs) > 0 {
-			fmt.Fprintf(c.stderr, "obsc: %d error(s)\n", len(errs))
+			fmt.Fprintf(c.stderr, "obsc: %s\n", count(len(errs), "error"))
 			return exitFail
 		}
-		fmt.Fprintf(c.stderr, "obsc: %d module(s) OK\n", len(res.Modules))
+		fmt.Fprintf(c.stderr, "obsc: %s OK\n", count(len(res.Modules), "module"))
 		return exitOK
 	}
 	return cmd

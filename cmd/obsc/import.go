@@ -56,7 +56,7 @@ func newImportCmd(c *cli) *command {
 		for _, e := range errs.Relative(c.cwd) {
 			fmt.Fprintln(c.stderr, e.Error())
 		}
-		fmt.Fprintf(c.stderr, "obsc: %d error(s); nothing written\n", len(errs))
+		fmt.Fprintf(c.stderr, "obsc: %s; nothing written\n", count(len(errs), "error"))
 		return exitFail
 	}
 	return cmd
@@ -94,7 +94,7 @@ func (c *cli) writeImport(files map[string][]byte, force bool) int {
 		}
 		fmt.Fprintf(c.stderr, "obsc: wrote %s\n", compile.RelPath(c.cwd, abs(p)))
 	}
-	fmt.Fprintf(c.stderr, "obsc: imported %d module(s); run obsc check on them, then resolve the TODO(import) markers\n", len(paths))
+	fmt.Fprintf(c.stderr, "obsc: imported %s; run obsc check on them, then resolve the TODO(import) markers\n", count(len(paths), "module"))
 	return exitOK
 }
 

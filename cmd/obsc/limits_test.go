@@ -24,7 +24,7 @@ func TestLimits(t *testing.T) {
 		}
 		writeFile(t, filepath.Join(work, "big", "module.cue"), b.String())
 		code, _, stderr := obscExec(t, work, nil, "build", "-o", "out", "big")
-		want := fmt.Sprintf("big/module.cue:1:1: file is %d bytes, over the %d-byte limit for a module file; split the module or move data out of it\nobsc: 1 error(s); nothing written\n", b.Len(), compile.MaxFileSize)
+		want := fmt.Sprintf("big/module.cue:1:1: file is %d bytes, over the %d-byte limit for a module file; split the module or move data out of it\nobsc: 1 error; nothing written\n", b.Len(), compile.MaxFileSize)
 		if code != exitFail || stderr != want {
 			t.Errorf("exit %d, stderr:\n%s\nwant exit 1 and:\n%s", code, stderr, want)
 		}

@@ -48,7 +48,7 @@ func (c *cli) compiled(res *compile.Result) ([]*ir.Module, bool) {
 		for _, e := range res.Errors.Relative(c.cwd) {
 			fmt.Fprintln(c.stderr, e.Error())
 		}
-		fmt.Fprintf(c.stderr, "obsc: %d error(s); nothing written\n", len(res.Errors))
+		fmt.Fprintf(c.stderr, "obsc: %s; nothing written\n", count(len(res.Errors), "error"))
 		return nil, false
 	}
 	return res.Modules, true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -100,4 +101,13 @@ func (c *cli) usage(cmds []*command) {
 func (c *cli) usageErr(cmd, format string, args ...any) int {
 	fmt.Fprintf(c.stderr, "obsc %s: %s\n", cmd, fmt.Sprintf(format, args...))
 	return exitUsage
+}
+
+// count is n and the noun, in the plural unless n is 1: "1 module",
+// "3 errors".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
