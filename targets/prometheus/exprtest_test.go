@@ -50,7 +50,13 @@ var exprCases = []struct {
 	{"FiveJoined", `max(tinysystems_active_operations) > 1 and min(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) > 1 and avg(tinysystems_active_operations) > 1 and count(tinysystems_active_operations) > 1`, "", 0, []string{"no data"}},
 	{"CountOverTime", `count_over_time(tinysystems_active_operations[10m]) > 5`, "", 0, []string{"no data"}},
 	{"Bool", `sum(tinysystems_active_operations) > bool 5`, "", 0, []string{"no data"}},
-	{"Absent", `absent(tinysystems_active_operations)`, "", 0, nil},
+	// absent() of one selector fires without data and is quiet with it;
+	// other expressions that make samples from nothing get no test.
+	{"Absent", `absent(tinysystems_active_operations)`, "", 0, []string{"fires", "quiet"}},
+	{"AbsentMatchers", `absent(tinysystems_active_operations{component="http_server"})`, "{{ $labels.component }} reports nothing", 5 * time.Minute, []string{"fires", "quiet"}},
+	{"AbsentOverTime", `absent_over_time(tinysystems_errors_total{component=~"rou.*"}[15m])`, "", 0, []string{"fires", "quiet"}},
+	{"AbsentJoined", `absent(tinysystems_active_operations) or absent(tinysystems_errors_total)`, "", 0, nil},
+	{"Vector", `vector(1) > 0`, "", 0, nil},
 }
 
 func exprModule() *ir.Module {
@@ -105,6 +111,13 @@ func TestExprFireTests(t *testing.T) {
 			// side's (2,000/s errors over 1,000) takes the alert away.
 			if at.Alertname == "Unless" && len(at.ExpAlerts) == 0 && len(tg.InputSeries) > 0 && !strings.HasSuffix(tg.Name, "at 1000 and counter growing 1000/s") {
 				t.Errorf("Unless is proven quiet by %q, want the data on which its left side holds", tg.Name)
+			}
+			// absent() labels its sample with the selector's equality
+			// matchers, and the summary reads them.
+			if at.Alertname == "AbsentMatchers" && len(at.ExpAlerts) > 0 {
+				if got := at.ExpAlerts[0]; got.ExpLabels["component"] != "http_server" || got.ExpAnnotations[AnnotationSummary] != "http_server reports nothing" {
+					t.Errorf("AbsentMatchers fires with labels %v and annotations %v, want component http_server in both", got.ExpLabels, got.ExpAnnotations)
+				}
 			}
 			// Two replicas at 2 x 50 + 1 each, in the first component.
 			if at.Alertname == "GaugeAbove" && len(at.ExpAlerts) > 0 && at.ExpAlerts[0].ExpAnnotations[AnnotationSummary] != "http_server runs 202" {

@@ -713,7 +713,8 @@ var dataFreeFuncs = map[string]bool{
 // and for a vector compared with a number it searches for data on which
 // the alert fires and data on which it stays quiet (exprFireTests).
 // Expressions that produce samples from nothing (absent(), vector(),
-// time()...) get no test at all; the user owns their tests.
+// time()...) get no test at all, the user owning their tests, but for
+// absent() of one selector, which fires without data (absentTests).
 func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 	e, ok := g.alertTrees[a] // parsed by the builder, when it ran first
 	if !ok {
@@ -738,7 +739,7 @@ func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 		dataFree = true // e.g. 1 > 0
 	}
 	if dataFree {
-		return nil, nil
+		return g.absentTests(a, e), nil
 	}
 	at := a.For + 5*time.Minute
 	return append(g.exprFireTests(a, e), testGroup{
