@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/template/parse"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
@@ -210,6 +211,11 @@ func callLabels(x *parser.Call) labelSet {
 			}
 		}
 		return openSet()
+	case "absent", "absent_over_time":
+		if len(x.Args) == 1 {
+			return absentLabels(x.Args[0])
+		}
+		return openSet()
 	case "histogram_quantile":
 		if len(x.Args) == 2 {
 			return resultLabels(x.Args[1]).drop("le")
@@ -225,6 +231,34 @@ func callLabels(x *parser.Call) labelSet {
 		}
 	}
 	return closedSet() // day_of_week() and the like: vector(time())
+}
+
+// absentLabels is resultLabels of absent(arg) and absent_over_time(arg):
+// the labels of the selector's = matchers with a value, each the only
+// matcher of its label, and none when arg is not a selector (promql's
+// createLabelsForAbsentFunction).
+func absentLabels(arg parser.Expr) labelSet {
+	out := closedSet()
+	var vs *parser.VectorSelector
+	switch a := arg.(type) {
+	case *parser.VectorSelector:
+		vs = a
+	case *parser.MatrixSelector:
+		vs, _ = a.VectorSelector.(*parser.VectorSelector)
+	}
+	if vs == nil {
+		return out
+	}
+	matchers := map[string]int{}
+	for _, m := range vs.LabelMatchers {
+		matchers[m.Name]++
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name != labels.MetricName && m.Type == labels.MatchEqual && m.Value != "" && matchers[m.Name] == 1 {
+			out.names[m.Name] = true
+		}
+	}
+	return out
 }
 
 // UnreadableLabels lists the labels text reads from $labels ($labels.x,

@@ -410,20 +410,20 @@ func (b *builder) alerts() {
 			a.Summary = defaultSummary(b.m, a, by)
 		} else {
 			b.template([]any{"alerts", name, "summary"}, a.Summary)
-			b.labelRefs(result, a, a.Summary, "alerts", name, "summary")
+			b.labelRefs(result, parsed, a, a.Summary, "alerts", name, "summary")
 		}
 		b.template([]any{"alerts", name, "description"}, a.Description)
-		b.labelRefs(result, a, a.Description, "alerts", name, "description")
+		b.labelRefs(result, parsed, a, a.Description, "alerts", name, "description")
 		for _, k := range ir.SortedKeys(a.Labels) {
 			b.extraLabel([]any{"alerts", name, "labels", k}, k, a.Labels[k])
-			b.labelRefs(result, a, a.Labels[k], "alerts", name, "labels", k)
+			b.labelRefs(result, parsed, a, a.Labels[k], "alerts", name, "labels", k)
 			if k == ir.LabelSeverity || k == ir.LabelTeam {
 				b.errorf(b.at("alerts", name, "labels", k), "use the alert's "+k+" field", "label %s is set by obsc", k)
 			}
 		}
 		for _, k := range ir.SortedKeys(a.Annotations) {
 			b.template([]any{"alerts", name, "annotations", k}, a.Annotations[k])
-			b.labelRefs(result, a, a.Annotations[k], "alerts", name, "annotations", k)
+			b.labelRefs(result, parsed, a, a.Annotations[k], "alerts", name, "annotations", k)
 			switch k {
 			case "summary", "description", "runbook_url":
 				b.errorf(b.at("alerts", name, "annotations", k), "use the alert's field, or module.runbookBase", "annotation %s is set by obsc", k)
@@ -453,11 +453,14 @@ func (b *builder) alertDuration(text, example string, path ...any) time.Duration
 // result alone, so the text would always read "" there. result is nil
 // when the alert has no condition obsc could read; text that does not
 // parse as a template has had its error already.
-func (b *builder) labelRefs(result *labelSet, a *ir.Alert, text string, path ...any) {
+func (b *builder) labelRefs(result *labelSet, parsed parser.Expr, a *ir.Alert, text string, path ...any) {
 	b.readsDropped(result, text, specField(path[2:])+" of alert "+a.Name, func(l string) string {
 		switch a.Kind {
 		case ir.AlertErrorRatio, ir.AlertQuantile:
 			return fmt.Sprintf("add %s to %s.by, or take it out of the text", l, a.Kind)
+		}
+		if c, ok := Unwrap(parsed).(*parser.Call); ok && (c.Func.Name == "absent" || c.Func.Name == "absent_over_time") {
+			return fmt.Sprintf(`%s labels its sample only with its selector's = matchers: match %s with = (%s="..."), or take it out of the text`, c.Func.Name+"()", l, l)
 		}
 		return fmt.Sprintf("aggregate by it too (sum by (..., %s)), or take it out of the text", l)
 	}, path...)
