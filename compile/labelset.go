@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/template/parse"
 
+	prommodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -254,7 +255,7 @@ func absentLabels(arg parser.Expr) labelSet {
 		matchers[m.Name]++
 	}
 	for _, m := range vs.LabelMatchers {
-		if m.Name != labels.MetricName && m.Type == labels.MatchEqual && m.Value != "" && matchers[m.Name] == 1 {
+		if m.Name != prommodel.MetricNameLabel && m.Type == labels.MatchEqual && m.Value != "" && matchers[m.Name] == 1 {
 			out.names[m.Name] = true
 		}
 	}
