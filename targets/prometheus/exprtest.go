@@ -80,7 +80,7 @@ const (
 
 // exprShape is an alert expression the search handles: vector op number.
 type exprShape struct {
-	op        promparser.ItemType // GTR, GTE, LSS or LTE, as if the vector were on the left
+	op        promparser.ItemType // GTR, GTE, LSS, LTE, EQLC or NEQ, as if the vector were on the left
 	threshold float64
 	vector    promparser.Expr
 	selectors []*promparser.VectorSelector
@@ -95,6 +95,7 @@ type exprShape struct {
 var flip = map[promparser.ItemType]promparser.ItemType{
 	promparser.GTR: promparser.LSS, promparser.LSS: promparser.GTR,
 	promparser.GTE: promparser.LTE, promparser.LTE: promparser.GTE,
+	promparser.EQLC: promparser.EQLC, promparser.NEQ: promparser.NEQ,
 }
 
 // printsValue reports whether a template of an alert's labels or
@@ -311,6 +312,10 @@ func (sh *exprShape) holds(v float64) bool {
 	switch sh.op {
 	case promparser.GTR, promparser.GTE:
 		return v > sh.threshold+margin
+	case promparser.EQLC:
+		return sh.exactly(v)
+	case promparser.NEQ:
+		return math.Abs(v-sh.threshold) > margin
 	default:
 		return v < sh.threshold-margin
 	}
@@ -322,9 +327,24 @@ func (sh *exprShape) fails(v float64) bool {
 	switch sh.op {
 	case promparser.GTR, promparser.GTE:
 		return v < sh.threshold-margin
+	case promparser.EQLC:
+		return math.Abs(v-sh.threshold) > margin
+	case promparser.NEQ:
+		return sh.exactly(v)
 	default:
 		return v > sh.threshold+margin
 	}
+}
+
+// exactly reports whether v is the threshold, to the bit, where both
+// engines surely compute it so: an integer, and 0 alone over a function
+// whose last bit may differ (rate of a counter that does not grow is 0
+// in both; rate of one that does may be off by a bit).
+func (sh *exprShape) exactly(v float64) bool {
+	if v != sh.threshold || v != math.Trunc(v) || math.Abs(v) > 1<<52 {
+		return false
+	}
+	return !sh.extrap || v == 0
 }
 
 // candidates are the values of x the search tries, integers around and
@@ -334,8 +354,18 @@ func (sh *exprShape) candidates() []int64 {
 	t := math.Abs(sh.threshold)
 	above := []int64{int64(math.Ceil(2*t)) + 1, int64(math.Ceil(10*t)) + 10, 1000, 1000000}
 	below := []int64{int64(t / 4), int64(t / 10), 1, 0}
-	if sh.op == promparser.LSS || sh.op == promparser.LTE {
+	switch sh.op {
+	case promparser.LSS, promparser.LTE:
 		above, below = below, above
+	case promparser.EQLC, promparser.NEQ:
+		// The threshold itself, and halves of it (a sum over replicas),
+		// first: the values likeliest to read as it.
+		eq := []int64{int64(t), int64(t / replicas), 0, 1}
+		if sh.op == promparser.EQLC {
+			above, below = eq, above
+		} else {
+			below = eq
+		}
 	}
 	var xs []int64
 	for i := range above {

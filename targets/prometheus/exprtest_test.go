@@ -41,6 +41,12 @@ var exprCases = []struct {
 	{"SubqueryLongFor", `max_over_time(sum(tinysystems_active_operations)[1d:1m]) > 100`, "", time.Hour, []string{"no data"}},
 	{"Offset", `sum(tinysystems_active_operations offset 1h) > 100`, "", 10 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"Negated", `-sum(tinysystems_active_operations) < -10`, "", 0, []string{"fires", "quiet", "no data"}},
+	// == and != decide on exact values: integers, and 0 alone over rate and the like.
+	{"EqualZero", `tinysystems_active_operations == 0`, "{{ $labels.instance }} idle", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"SumEquals", `sum(tinysystems_active_operations) == 10`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"NotEqual", `max(tinysystems_active_operations) != 1`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"TrafficStopped", `sum(rate(tinysystems_messages_total[5m])) == 0`, "no traffic", 10 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"RateEquals", `sum(rate(tinysystems_messages_total[5m])) == 4`, "", 0, []string{"quiet", "no data"}},
 	// Comparisons joined by and, or, unless: each decided, the join the engine's.
 	{"And", `sum(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) < 100`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"TrafficGuard", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1 and sum(rate(tinysystems_messages_total[5m])) > 1`, "", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
