@@ -51,6 +51,7 @@ var exprFuncs = map[string]bool{
 	"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true, "predict_linear": true,
 	"avg_over_time": true, "min_over_time": true, "max_over_time": true, "last_over_time": true, "quantile_over_time": true,
 	"label_replace": true, "label_join": true, "sort": true, "sort_desc": true, "scalar": true,
+	"time": true,
 }
 
 // extrapolating are the functions of exprFuncs whose floating-point

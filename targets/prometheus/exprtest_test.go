@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/memseries"
 	"github.com/tinysystems/obsc/internal/promtest"
 )
 
@@ -63,6 +64,11 @@ var exprCases = []struct {
 	{"AbsentOverTime", `absent_over_time(tinysystems_errors_total{component=~"rou.*"}[15m])`, "", 0, []string{"fires", "quiet"}},
 	{"AbsentJoined", `absent(tinysystems_active_operations) or absent(tinysystems_errors_total)`, "", 0, nil},
 	{"Vector", `vector(1) > 0`, "", 0, nil},
+	{"OrVector", `sum(rate(tinysystems_errors_total[5m])) > 1 or vector(0) > 1`, "", 0, nil},
+	// time() minus a selector needs the selector's data: quiet without it.
+	// (It reads the time since the series' value, which the search's
+	// first quarter of an hour cannot make exceed an hour.)
+	{"SinceLastSuccess", `time() - max(tinysystems_active_operations) > 3600`, "", 0, []string{"quiet", "no data"}},
 }
 
 func exprModule() *ir.Module {
@@ -181,6 +187,50 @@ func TestExprFireTestsConcurrent(t *testing.T) {
 	for i := range n {
 		if d := cmp.Diff(string(want), string(got[i])); d != "" {
 			t.Errorf("render %d differs (-first +this):\n%s", i, d)
+		}
+	}
+}
+
+// TestNeedsData pins which expressions are empty without data, and
+// checks each against the engine on no series at all: an expression
+// needsData calls empty must be (else "quiet without data" would fail in
+// promtool), and the others here do make a sample from nothing.
+func TestNeedsData(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		want bool
+	}{
+		{`up == 0`, true},
+		{`sum(rate(x_total[5m])) > 1`, true},
+		{`time() - max(last_success_seconds) > 3600`, true},
+		{`x > scalar(y)`, true},
+		{`day_of_week(x) == 6`, true},
+		{`x and vector(1)`, true},
+		{`vector(1) and x`, true},
+		{`x unless vector(1)`, true},
+		{`sum(x) or vector(0)`, false},
+		{`vector(0) or sum(x)`, false},
+		{`vector(1) unless x`, false},
+		{`absent(x)`, false},
+		{`absent_over_time(x[5m]) == 1`, false},
+		{`day_of_week() >= 0`, false},
+		{`vector(time()) > 0`, false},
+		{`count(vector(1)) > 0`, false},
+		{`scalar(x) + vector(1) != 0`, false},
+	} {
+		e, err := promparser.NewParser(promparser.Options{}).ParseExpr(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := needsData(e); got != c.want {
+			t.Errorf("needsData(%s) = %v, want %v", c.expr, got, c.want)
+		}
+		res, err := eval(memseries.New(), c.expr, 10*time.Minute, 10*time.Minute)
+		if err != nil {
+			t.Fatalf("%s: %v", c.expr, err)
+		}
+		if empty := len(res) == 0; empty != c.want {
+			t.Errorf("%s on no data: the engine's result is empty: %v, needsData says %v", c.expr, empty, c.want)
 		}
 	}
 }

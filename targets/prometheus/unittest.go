@@ -700,21 +700,62 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	return out, nil
 }
 
-// dataFreeFuncs return samples without input series; an expression using one
-// may fire on no data, so it gets no no-data test.
-var dataFreeFuncs = map[string]bool{
-	"absent": true, "absent_over_time": true, "vector": true, "time": true,
-	"day_of_month": true, "day_of_week": true, "day_of_year": true, "days_in_month": true,
-	"hour": true, "minute": true, "month": true, "year": true,
+// needsData reports whether e's result is empty when no series exist,
+// so that "quiet without data" holds for the alert whatever its
+// threshold: false for what makes samples from nothing (absent(),
+// vector(), time(), a number, or anything joined to one by or), and for
+// what obsc does not model.
+func needsData(e promparser.Expr) bool {
+	switch x := e.(type) {
+	case *promparser.ParenExpr:
+		return needsData(x.Expr)
+	case *promparser.StepInvariantExpr:
+		return needsData(x.Expr)
+	case *promparser.UnaryExpr:
+		return needsData(x.Expr)
+	case *promparser.SubqueryExpr:
+		return needsData(x.Expr)
+	case *promparser.VectorSelector, *promparser.MatrixSelector:
+		return true
+	case *promparser.AggregateExpr:
+		return needsData(x.Expr)
+	case *promparser.Call:
+		switch x.Func.Name {
+		case "absent", "absent_over_time", "vector", "scalar":
+			return false // samples, or a scalar, from nothing
+		}
+		for _, a := range x.Args {
+			if t := a.Type(); t == promparser.ValueTypeVector || t == promparser.ValueTypeMatrix {
+				return needsData(a) // rate(v[5m]), label_replace(v, ...), day_of_week(v)
+			}
+		}
+		return false // time(), pi(), day_of_week() of now
+	case *promparser.BinaryExpr:
+		lv, rv := x.LHS.Type() == promparser.ValueTypeVector, x.RHS.Type() == promparser.ValueTypeVector
+		switch {
+		case lv && rv && x.Op == promparser.LOR:
+			return needsData(x.LHS) && needsData(x.RHS)
+		case lv && rv && x.Op == promparser.LUNLESS:
+			return needsData(x.LHS)
+		case lv && rv:
+			return needsData(x.LHS) || needsData(x.RHS) // and, arithmetic, comparisons: both sides must match
+		case lv:
+			return needsData(x.LHS)
+		case rv:
+			return needsData(x.RHS)
+		}
+	}
+	return false
 }
 
 // exprTests: obsc cannot know in general what data makes a hand-written
 // expression fire. It always proves the alert stays quiet without data,
 // and for a vector compared with a number it searches for data on which
 // the alert fires and data on which it stays quiet (exprFireTests).
-// Expressions that produce samples from nothing (absent(), vector(),
-// time()...) get no test at all, the user owning their tests, but for
-// absent() of one selector, which fires without data (absentTests).
+// Expressions that may produce samples from nothing (needsData: absent(),
+// vector(), ... or vector(0)) get no test at all, the user owning their
+// tests, but for absent() of one selector, which fires without data
+// (absentTests).
 func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 	e, ok := g.alertTrees[a] // parsed by the builder, when it ran first
 	if !ok {
@@ -723,22 +764,7 @@ func (g *testGen) exprTests(a *ir.Alert) ([]testGroup, error) {
 			return nil, fmt.Errorf("internal error: alert %s: expression does not parse: %w", a.Name, err)
 		}
 	}
-	dataFree, selects := false, false
-	promparser.Inspect(e, func(n promparser.Node, _ []promparser.Node) error {
-		switch n := n.(type) {
-		case *promparser.Call:
-			if dataFreeFuncs[n.Func.Name] {
-				dataFree = true
-			}
-		case *promparser.VectorSelector:
-			selects = true
-		}
-		return nil
-	})
-	if !selects {
-		dataFree = true // e.g. 1 > 0
-	}
-	if dataFree {
+	if !needsData(e) {
 		return g.absentTests(a, e), nil
 	}
 	at := a.For + 5*time.Minute
