@@ -87,6 +87,7 @@ type exprShape struct {
 	selectors []*promparser.VectorSelector
 	lookback  time.Duration
 	extrap    bool // uses a function of extrapolating
+	clock     bool // reads time(): its value grows with the evaluation time
 	firstN    int  // the first selectors, whose series get the first value (see exprSeries.at)
 
 	subquerySteps int // the steps of its subqueries, each evaluated at every step of a query
@@ -242,6 +243,7 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 		case *promparser.Call:
 			handled = handled && exprFuncs[x.Func.Name]
 			sh.extrap = sh.extrap || extrapolating[x.Func.Name]
+			sh.clock = sh.clock || x.Func.Name == "time"
 		case *promparser.AggregateExpr:
 			handled = handled && exprAggs[x.Op]
 		case *promparser.VectorSelector:
@@ -554,6 +556,12 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 		return nil
 	}
 	fireAt := (sh.lookback+testInterval-1)/testInterval*testInterval + a.For + 5*time.Minute
+	// time() - last_success_seconds > 3600 holds once the clock is past
+	// the threshold (a series at 0 is a success at time 0): evaluated
+	// that much later, when the threshold is a time that bounds it.
+	if th := time.Duration(sh.threshold * float64(time.Second)); sh.clock && th > 0 && th <= maxExprLookback {
+		fireAt += (th + testInterval - 1) / testInterval * testInterval
+	}
 	minutes := int(fireAt / testInterval)
 	steps := int(a.For/testInterval) + 1
 	vectorTexts := make([]string, len(leaves))

@@ -65,10 +65,9 @@ var exprCases = []struct {
 	{"AbsentJoined", `absent(tinysystems_active_operations) or absent(tinysystems_errors_total)`, "", 0, nil},
 	{"Vector", `vector(1) > 0`, "", 0, nil},
 	{"OrVector", `sum(rate(tinysystems_errors_total[5m])) > 1 or vector(0) > 1`, "", 0, nil},
-	// time() minus a selector needs the selector's data: quiet without it.
-	// (It reads the time since the series' value, which the search's
-	// first quarter of an hour cannot make exceed an hour.)
-	{"SinceLastSuccess", `time() - max(tinysystems_active_operations) > 3600`, "", 0, []string{"quiet", "no data"}},
+	// time() minus a selector needs the selector's data: quiet without
+	// it; evaluated an hour later, a series at 0 fires it.
+	{"SinceLastSuccess", `time() - max(tinysystems_active_operations) > 3600`, "last success {{ $value }}s ago", 0, []string{"fires", "quiet", "no data"}},
 }
 
 func exprModule() *ir.Module {
