@@ -559,9 +559,13 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	// time() - last_success_seconds > 3600 holds once the clock is past
 	// the threshold (a series at 0 is a success at time 0): evaluated
 	// that much later, when the threshold is a time that bounds it.
-	if th := time.Duration(sh.threshold * float64(time.Second)); sh.clock && th > 0 && th <= maxExprLookback {
-		fireAt += (th + testInterval - 1) / testInterval * testInterval
+	var later time.Duration
+	for _, l := range leaves {
+		if th := time.Duration(l.threshold * float64(time.Second)); l.clock && th > 0 && th <= maxExprLookback {
+			later = max(later, (th+testInterval-1)/testInterval*testInterval)
+		}
 	}
+	fireAt += later
 	minutes := int(fireAt / testInterval)
 	steps := int(a.For/testInterval) + 1
 	vectorTexts := make([]string, len(leaves))

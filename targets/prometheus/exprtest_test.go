@@ -67,6 +67,7 @@ var exprCases = []struct {
 	{"OrVector", `sum(rate(tinysystems_errors_total[5m])) > 1 or vector(0) > 1`, "", 0, nil},
 	// time() minus a selector needs the selector's data: quiet without
 	// it; evaluated an hour later, a series at 0 fires it.
+	{"SinceLastSuccessJoined", `time() - max(tinysystems_active_operations) > 1800 and sum(rate(tinysystems_errors_total[5m])) > 1`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"SinceLastSuccess", `time() - max(tinysystems_active_operations) > 3600`, "last success {{ $value }}s ago", 0, []string{"fires", "quiet", "no data"}},
 }
 
