@@ -507,6 +507,31 @@ func (s *exprSeries) at(x, y int64, minutes int) ([]inputSeries, storage.Queryab
 	return in, memseries.New(list...)
 }
 
+// switched renders the scenario over minutes with the series at on
+// (the first selector's, the others') until the minute stop and at off
+// from then on: gauges only, each holding its value.
+func (s *exprSeries) switched(on, off [2]int64, stop, minutes int) ([]inputSeries, storage.Queryable) {
+	in := make([]inputSeries, len(s.text))
+	list := make([]memseries.Series, len(s.text))
+	for i := range s.text {
+		a, b := on[1], off[1]
+		if s.first[i] {
+			a, b = on[0], off[0]
+		}
+		in[i] = inputSeries{Series: s.text[i], Values: fmt.Sprintf("%d+0x%d %d+0x%d", a, stop-1, b, minutes-stop)}
+		ms := memseries.Series{Labels: s.series[i], T: make([]int64, minutes+1), F: make([]float64, minutes+1)}
+		for m := range ms.T {
+			v := a
+			if m >= stop {
+				v = b
+			}
+			ms.T[m], ms.F[m] = int64(m)*testInterval.Milliseconds(), float64(v)
+		}
+		list[i] = ms
+	}
+	return in, memseries.New(list...)
+}
+
 // eval evaluates text from `from` to `to`, a step a minute, and returns
 // a copy of the result.
 func eval(q storage.Queryable, text string, from, to time.Duration) (promql.Matrix, error) {
@@ -596,6 +621,7 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	// searched for as long as no such data is found, the data where
 	// none holds taken otherwise.
 	var fire, quiet, quietNone *testGroup
+	var firePair, quietPair, quietNonePair pair
 pairs:
 	for _, p := range pairs {
 		if fire != nil && (quiet != nil || quietNone != nil && len(leaves) == 1) {
@@ -647,7 +673,7 @@ pairs:
 		switch {
 		case holds && fire == nil:
 			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(p.x, p.y), fireAt); ok {
-				fire = tg
+				fire, firePair = tg, p
 			}
 		case !holds && (anyHolds && quiet == nil || !anyHolds && quietNone == nil):
 			tg := &testGroup{
@@ -656,14 +682,14 @@ pairs:
 				AlertRuleTests: []alertTest{g.newAlertTest(fireAt, a.Name, nil)},
 			}
 			if anyHolds {
-				quiet = tg
+				quiet, quietPair = tg, p
 			} else {
-				quietNone = tg
+				quietNone, quietNonePair = tg, p
 			}
 		}
 	}
 	if quiet == nil {
-		quiet = quietNone
+		quiet, quietPair = quietNone, quietNonePair
 	}
 	var out []testGroup
 	for _, tg := range []*testGroup{fire, quiet} {
@@ -671,7 +697,55 @@ pairs:
 			out = append(out, *tg)
 		}
 	}
+	if fire != nil && quiet != nil && a.KeepFiringFor > 0 {
+		if tg, ok := g.keepFiringTest(a, e, sh, ss, fire, fireAt, [2]int64{firePair.x, firePair.y}, [2]int64{quietPair.x, quietPair.y}); ok {
+			out = append(out, *tg)
+		}
+	}
 	return out
+}
+
+// keepFiringTest proves an alert's keep_firing_for: on the fire test's
+// data until a minute after the alert fires, then on the quiet test's,
+// it still fires a minute before keep_firing_for has passed since its
+// condition stopped holding, as it did, and is quiet once it has. Only
+// for expressions without ranges or subqueries over gauges: the step at
+// which the condition stops holding is then the switch's in both
+// engines (a range would end it a sample apart in Prometheus 2 and 3).
+func (g *testGen) keepFiringTest(a *ir.Alert, e promparser.Expr, sh *exprShape, ss *exprSeries, fire *testGroup, fireAt time.Duration, on, off [2]int64) (*testGroup, bool) {
+	if sh.lookback != 5*time.Minute || slices.Contains(ss.counter, true) || sh.clock {
+		return nil, false
+	}
+	kff := (a.KeepFiringFor + testInterval - 1) / testInterval * testInterval
+	stop := fireAt + testInterval // the first step on the quiet data
+	end := stop + kff
+	in, q := ss.switched(on, off, int(stop/testInterval), int(end/testInterval))
+	m, err := eval(q, e.String(), fireAt, end)
+	if err != nil {
+		return nil, false
+	}
+	// Active at fireAt, on the fire data, and never again after.
+	for _, s := range m {
+		for _, pt := range s.Floats {
+			if time.Duration(pt.T)*time.Millisecond >= stop {
+				return nil, false
+			}
+		}
+	}
+	if len(m) == 0 {
+		return nil, false
+	}
+	exps := fire.AlertRuleTests[len(fire.AlertRuleTests)-1].ExpAlerts
+	return &testGroup{
+		Name: fmt.Sprintf("%s: keeps firing for %s after it stops holding (%s, then %s)", a.Name, g.duration(a.KeepFiringFor),
+			ss.scenario(on[0], on[1]), ss.scenario(off[0], off[1])),
+		Interval:    testIntervalText,
+		InputSeries: in,
+		AlertRuleTests: []alertTest{
+			g.newAlertTest(end-testInterval, a.Name, exps),
+			g.newAlertTest(end, a.Name, nil),
+		},
+	}, true
 }
 
 // exprFired is the test in which alert a fires on the data in, on which

@@ -1,6 +1,7 @@
 package prometheus
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -233,4 +234,46 @@ func TestNeedsData(t *testing.T) {
 			t.Errorf("%s on no data: the engine's result is empty: %v, needsData says %v", c.expr, empty, c.want)
 		}
 	}
+}
+
+// TestKeepFiringTests checks that an expr alert with keepFiringFor gets a
+// test proving it keeps firing that long after its condition stops
+// holding, and then resolves, where the step it stops holding at is the
+// same in promtool's Prometheus 2 and the engine (no ranges, gauges);
+// promtool must pass it.
+func TestKeepFiringTests(t *testing.T) {
+	m := exprModule()
+	m.Alerts = []*ir.Alert{
+		{Name: "KeepGauge", Kind: ir.AlertExpr, Expr: `sum(tinysystems_active_operations) > 50`, For: 5 * time.Minute, KeepFiringFor: 10 * time.Minute, Severity: "warning", Summary: "{{ $value }} operations"},
+		{Name: "KeepJoined", Kind: ir.AlertExpr, Expr: `max(tinysystems_active_operations) > 5 unless min(tinysystems_active_operations) > 1000`, KeepFiringFor: 3 * time.Minute, Severity: "warning"},
+		{Name: "KeepRate", Kind: ir.AlertExpr, Expr: `sum(rate(tinysystems_errors_total[5m])) > 2`, KeepFiringFor: 10 * time.Minute, Severity: "warning"},
+		{Name: "NoKeep", Kind: ir.AlertExpr, Expr: `sum(tinysystems_active_operations) > 50`, Severity: "warning"},
+	}
+	fs := mustRender(t, m)
+	var tf testFile
+	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesTestFile], &tf); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{} // alert -> eval times of its keep-firing test, firing or not
+	for _, tg := range tf.Tests {
+		if !strings.Contains(tg.Name, ": keeps firing for ") {
+			continue
+		}
+		for _, at := range tg.AlertRuleTests {
+			got[at.Alertname] = append(got[at.Alertname], fmt.Sprintf("%s %d", at.EvalTime, len(at.ExpAlerts)))
+		}
+	}
+	// KeepGauge fires at 15m (5m lookback, 5m for, 5m more), stops
+	// holding at 16m: firing through 25m, resolved at 26m; KeepJoined
+	// fires at 10m, stops at 11m, keeps firing 3m.
+	want := map[string][]string{
+		"KeepGauge":  {"25m 1", "26m 0"},
+		"KeepJoined": {"13m 1", "14m 0"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("keep-firing tests (-want +got):\n%s", d)
+	}
+	promtest.Promtool(t)
+	dir := writeModule(t, t.TempDir(), fs, m.Name)
+	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
 }
