@@ -184,6 +184,14 @@ func Orders() *ir.Module {
 		},
 		Alerts: []*ir.Alert{
 			{
+				Name:     "OrdersStopped",
+				Kind:     ir.AlertExpr,
+				Expr:     `sum(rate(orders_created_total{module="orders"}[15m])) == 0`,
+				For:      30 * time.Minute,
+				Severity: "warning",
+				Summary:  "No orders created in the last 15 minutes",
+			},
+			{
 				Name:     "PaymentFailures",
 				Kind:     ir.AlertErrorRatio,
 				Metric:   "orders_created_total",
