@@ -158,7 +158,10 @@ func FuzzExprTests(f *testing.F) {
 			return
 		}
 		m := exprModule()
-		m.Alerts = []*ir.Alert{{Name: "Fuzz", Kind: ir.AlertExpr, Expr: expr, Severity: "warning", Summary: "{{ $value }} {{ $labels.component }}"}}
+		m.Alerts = []*ir.Alert{
+			{Name: "Fuzz", Kind: ir.AlertExpr, Expr: expr, Severity: "warning", Summary: "{{ $value }} {{ $labels.component }}"},
+			{Name: "FuzzKeep", Kind: ir.AlertExpr, Expr: expr, For: 2 * time.Minute, KeepFiringFor: 3 * time.Minute, Severity: "warning"},
+		}
 		_, _ = Render(m) // errors are fine; a panic is not
 	})
 }
