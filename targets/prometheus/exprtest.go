@@ -735,17 +735,9 @@ func (g *testGen) keepFiringTest(a *ir.Alert, e promparser.Expr, sh *exprShape, 
 	if len(m) == 0 {
 		return nil, false
 	}
-	exps := fire.AlertRuleTests[len(fire.AlertRuleTests)-1].ExpAlerts
-	return &testGroup{
-		Name: fmt.Sprintf("%s: keeps firing for %s after it stops holding (%s, then %s)", a.Name, g.duration(a.KeepFiringFor),
-			ss.scenario(on[0], on[1]), ss.scenario(off[0], off[1])),
-		Interval:    testIntervalText,
-		InputSeries: in,
-		AlertRuleTests: []alertTest{
-			g.newAlertTest(end-testInterval, a.Name, exps),
-			g.newAlertTest(end, a.Name, nil),
-		},
-	}, true
+	tg := g.keepFiringGroup(a, fmt.Sprintf("after it stops holding (%s, then %s)", ss.scenario(on[0], on[1]), ss.scenario(off[0], off[1])),
+		in, fire.AlertRuleTests[len(fire.AlertRuleTests)-1].ExpAlerts, end)
+	return &tg, true
 }
 
 // exprFired is the test in which alert a fires on the data in, on which

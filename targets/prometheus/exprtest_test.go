@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/tinysystems/obsc/compile/ir"
+	"github.com/tinysystems/obsc/internal/irtest"
 	"github.com/tinysystems/obsc/internal/memseries"
 	"github.com/tinysystems/obsc/internal/promtest"
 )
@@ -88,11 +89,7 @@ func exprModule() *ir.Module {
 // Prometheus 3's engine makes promtool 2.42's fire and stay quiet too.
 func TestExprFireTests(t *testing.T) {
 	m := exprModule()
-	fs := mustRender(t, m)
-	var tf testFile
-	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesTestFile], &tf); err != nil {
-		t.Fatal(err)
-	}
+	fs, tf := renderTests(t, m)
 	got := map[string][]string{}
 	for _, tg := range tf.Tests {
 		for _, at := range tg.AlertRuleTests {
@@ -252,20 +249,7 @@ func TestKeepFiringTests(t *testing.T) {
 		{Name: "KeepRate", Kind: ir.AlertExpr, Expr: `sum(rate(tinysystems_errors_total[5m])) > 2`, KeepFiringFor: 10 * time.Minute, Severity: "warning"},
 		{Name: "NoKeep", Kind: ir.AlertExpr, Expr: `sum(tinysystems_active_operations) > 50`, Severity: "warning"},
 	}
-	fs := mustRender(t, m)
-	var tf testFile
-	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesTestFile], &tf); err != nil {
-		t.Fatal(err)
-	}
-	got := map[string][]string{} // alert -> eval times of its keep-firing test, firing or not
-	for _, tg := range tf.Tests {
-		if !strings.Contains(tg.Name, ": keeps firing for ") {
-			continue
-		}
-		for _, at := range tg.AlertRuleTests {
-			got[at.Alertname] = append(got[at.Alertname], fmt.Sprintf("%s %d", at.EvalTime, len(at.ExpAlerts)))
-		}
-	}
+	fs, got := keepFiringEvals(t, m)
 	// KeepGauge fires at 15m (5m lookback, 5m for, 5m more), stops
 	// holding at 16m: firing through 25m, resolved at 26m; KeepJoined
 	// fires at 10m, stops at 11m, keeps firing 3m.
@@ -279,4 +263,61 @@ func TestKeepFiringTests(t *testing.T) {
 	promtest.Promtool(t)
 	dir := writeModule(t, t.TempDir(), fs, m.Name)
 	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
+}
+
+// TestErrorRatioKeepFiring checks the keep-firing test of an errorRatio
+// alert: the firing group's errors stop, its ratio falls under the
+// threshold as the rate window slides past them, and the alert keeps
+// firing keepFiringFor from that step; promtool must pass it (and fails
+// it a minute either way, as the expr case shows).
+func TestErrorRatioKeepFiring(t *testing.T) {
+	m := irtest.Seed()
+	m.Name = "keeps"
+	a := m.Alerts[0] // HighErrorRate: errorRatio by component above 5%, for 5m
+	a.KeepFiringFor = 10 * time.Minute
+	noKeep := *a
+	noKeep.Name, noKeep.KeepFiringFor = "NoKeep", 0
+	value := *a
+	value.Name, value.Summary = "PrintsValue", "{{ $value }} of messages failed"
+	m.Alerts = []*ir.Alert{a, &noKeep, &value}
+	fs, got := keepFiringEvals(t, m)
+	// Fires at 12m (5m window, 5m for, 2m more) at twice the threshold;
+	// errors stop after it: the 5m window's ratio is 8%, 6%, then 4% at
+	// 15m, under 5%. Firing through 24m, resolved at 25m. $value would be
+	// the ratio of 14m, not predicted: no test.
+	want := map[string][]string{"HighErrorRate": {"24m 1", "25m 0"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("keep-firing tests (-want +got):\n%s", d)
+	}
+	promtest.Promtool(t)
+	dir := writeModule(t, t.TempDir(), fs, m.Name)
+	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
+}
+
+// keepFiringEvals renders m and lists, per alert, the evaluations of its
+// keep-firing test: "eval_time alerts expected".
+func keepFiringEvals(t *testing.T, m *ir.Module) (map[string][]byte, map[string][]string) {
+	t.Helper()
+	fs, tf := renderTests(t, m)
+	got := map[string][]string{}
+	for _, tg := range tf.Tests {
+		if !strings.Contains(tg.Name, ": keeps firing for ") {
+			continue
+		}
+		for _, at := range tg.AlertRuleTests {
+			got[at.Alertname] = append(got[at.Alertname], fmt.Sprintf("%s %d", at.EvalTime, len(at.ExpAlerts)))
+		}
+	}
+	return fs, got
+}
+
+// renderTests renders m and decodes its rules_test.yaml strictly.
+func renderTests(t *testing.T, m *ir.Module) (map[string][]byte, testFile) {
+	t.Helper()
+	fs := mustRender(t, m)
+	var tf testFile
+	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesTestFile], &tf); err != nil {
+		t.Fatal(err)
+	}
+	return fs, tf
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"sigs.k8s.io/yaml"
 
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/promtest"
@@ -53,11 +52,7 @@ func TestRawBurnTests(t *testing.T) {
 		}
 		m.SLOs = append(m.SLOs, s)
 	}
-	fs := mustRender(t, m)
-	var tf testFile
-	if err := yaml.UnmarshalStrict(fs[m.Name+"/"+RulesTestFile], &tf); err != nil {
-		t.Fatal(err)
-	}
+	fs, tf := renderTests(t, m)
 	got := map[string][]string{}
 	fired := map[string]string{} // SLO/scenario -> the tiers that fire, as exp_labels say
 	for _, tg := range tf.Tests {

@@ -506,18 +506,13 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 	}
 	// Every scenario has the same series, a good and a bad one per group
 	// and replica, with other values: their text is rendered once.
-	type series struct {
-		text  string
-		group int
-		bad   bool
-	}
-	var all []series
+	var all []ratioSeries
 	for gi := 0; gi < groups; gi++ {
 		by := g.byLabels(a.By, gi)
 		for r := 0; r < replicas; r++ {
 			for _, isBad := range []bool{false, true} {
 				l := g.seriesLabels(a.Metric, ir.MergeLabels(by, g.errorLabels(a.Errors, isBad)), r)
-				all = append(all, series{text: seriesText(a.Metric, l), group: gi, bad: isBad})
+				all = append(all, ratioSeries{text: seriesText(a.Metric, l), group: gi, bad: isBad})
 			}
 		}
 	}
@@ -568,12 +563,93 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 			out = append(out, tg)
 		}
 	}
+	if canFire && a.KeepFiringFor > 0 && len(out) > 0 {
+		if tg, ok := g.errorRatioKeepFiring(a, out[0], fire, under, perSec, fireAt, groups, all); ok {
+			out = append(out, tg)
+		}
+	}
 	if under > 0 {
 		out = append(out, quiet("quiet just under the threshold", uniform(under), perSec))
 	}
 	out = append(out, quiet("quiet on healthy traffic", uniform(0), perSec))
 	out = append(out, quiet("quiet without traffic", uniform(0), 0))
 	return out, nil
+}
+
+// ratioSeries is a series of an errorRatio alert's tests: the good or
+// the bad one of a group and replica.
+type ratioSeries struct {
+	text  string
+	group int
+	bad   bool
+}
+
+// errorRatioKeepFiring proves an errorRatio alert's keep_firing_for: on
+// the fire test's data (fired) until fireAt, then with the firing
+// group's errors gone, the alert keeps firing a minute short of
+// keep_firing_for after its ratio falls to the threshold, and is
+// resolved once it has passed. When the ratio falls below it is the
+// window's arithmetic, as promtool's Prometheus 2 computes rate (the
+// samples of [t-w, t]: sloHistory); none when a step lands within 2% of
+// the threshold or a template prints $value, which is the ratio of the
+// last step the alert held.
+func (g *testGen) errorRatioKeepFiring(a *ir.Alert, fired testGroup, fire, under, perSec int64, fireAt time.Duration, groups int, all []ratioSeries) (testGroup, bool) {
+	if printsValue(alertLabels(g.m, a), alertAnnotations(g.m, a)) {
+		return testGroup{}, false
+	}
+	w := g.m.RateWindow
+	h := sloHistory{{minutes: int(fireAt / testInterval), total: perSec, bad: fire}, {minutes: int(w / testInterval), total: perSec}}
+	var stop time.Duration // the first step the ratio is at or under the threshold
+	for t := fireAt; t <= fireAt+w; t += testInterval {
+		r, ok := h.ratio(t, w)
+		switch {
+		case !ok || math.Abs(r-a.Above) <= 0.02*a.Above:
+			return testGroup{}, false
+		case r < a.Above:
+			stop = t
+		}
+		if stop > 0 {
+			break
+		}
+	}
+	if stop == 0 {
+		return testGroup{}, false
+	}
+	kff := (a.KeepFiringFor + testInterval - 1) / testInterval * testInterval
+	end := stop + kff
+	after := int((end - fireAt) / testInterval)
+	in := make([]inputSeries, len(all))
+	for i, s := range all {
+		bad, then := int64(0), int64(0)
+		switch {
+		case s.group == 0:
+			bad = fire
+		case groups > 1 && under > 0:
+			bad, then = under, under
+		}
+		inc, next := (perSec-bad)*60, (perSec-then)*60
+		if s.bad {
+			inc, next = bad*60, then*60
+		}
+		in[i] = inputSeries{Series: s.text, Values: counterValues([]phase{{minutes: int(fireAt / testInterval), inc: inc}, {minutes: after, inc: next}})}
+	}
+	return g.keepFiringGroup(a, fmt.Sprintf("after its ratio falls under %s (errors stop at %s)", num(a.Above), g.duration(fireAt)),
+		in, fired.AlertRuleTests[0].ExpAlerts, end), true
+}
+
+// keepFiringGroup is the keep-firing test of alert a on the data in, its
+// condition having stopped holding keep_firing_for before end: firing a
+// minute before end with exps, as it fired, and resolved at end.
+func (g *testGen) keepFiringGroup(a *ir.Alert, how string, in []inputSeries, exps []expAlert, end time.Duration) testGroup {
+	return testGroup{
+		Name:        fmt.Sprintf("%s: keeps firing for %s %s", a.Name, g.duration(a.KeepFiringFor), how),
+		Interval:    testIntervalText,
+		InputSeries: in,
+		AlertRuleTests: []alertTest{
+			g.newAlertTest(end-testInterval, a.Name, exps),
+			g.newAlertTest(end, a.Name, nil),
+		},
+	}
 }
 
 // bucketQuantile is histogram_quantile (Prometheus 2.42, classic buckets)
