@@ -265,12 +265,13 @@ func TestKeepFiringTests(t *testing.T) {
 	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
 }
 
-// TestErrorRatioKeepFiring checks the keep-firing test of an errorRatio
-// alert: the firing group's errors stop, its ratio falls under the
-// threshold as the rate window slides past them, and the alert keeps
-// firing keepFiringFor from that step; promtool must pass it (and fails
-// it a minute either way, as the expr case shows).
-func TestErrorRatioKeepFiring(t *testing.T) {
+// TestThresholdKeepFiring checks the keep-firing tests of errorRatio and
+// quantile alerts: the firing group's errors stop (its observations move
+// to the lowest bucket), its ratio (quantile) falls under the threshold
+// as the rate window slides past them, and the alert keeps firing
+// keepFiringFor from that step; promtool must pass them (and fails them
+// a minute either way, as checked by hand).
+func TestThresholdKeepFiring(t *testing.T) {
 	m := irtest.Seed()
 	m.Name = "keeps"
 	a := m.Alerts[0] // HighErrorRate: errorRatio by component above 5%, for 5m
@@ -279,13 +280,18 @@ func TestErrorRatioKeepFiring(t *testing.T) {
 	noKeep.Name, noKeep.KeepFiringFor = "NoKeep", 0
 	value := *a
 	value.Name, value.Summary = "PrintsValue", "{{ $value }} of messages failed"
-	m.Alerts = []*ir.Alert{a, &noKeep, &value}
+	latency := m.Alerts[1] // HighLatency: p99 by component above 5s, for 10m
+	latency.KeepFiringFor = 3 * time.Minute
+	m.Alerts = []*ir.Alert{a, &noKeep, &value, latency}
 	fs, got := keepFiringEvals(t, m)
 	// Fires at 12m (5m window, 5m for, 2m more) at twice the threshold;
 	// errors stop after it: the 5m window's ratio is 8%, 6%, then 4% at
 	// 15m, under 5%. Firing through 24m, resolved at 25m. $value would be
 	// the ratio of 14m, not predicted: no test.
-	want := map[string][]string{"HighErrorRate": {"24m 1", "25m 0"}}
+	// HighLatency fires at 17m with every observation in (5, 10]; they
+	// move to (0, 0.005]: p99 is 9.94, 9.92, 9.875, 9.75, then at 22m
+	// 0.00495. Firing through 24m, resolved at 25m.
+	want := map[string][]string{"HighErrorRate": {"24m 1", "25m 0"}, "HighLatency": {"24m 1", "25m 0"}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("keep-firing tests (-want +got):\n%s", d)
 	}

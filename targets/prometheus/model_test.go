@@ -1,6 +1,7 @@
 package prometheus
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -70,5 +71,30 @@ func TestBucketQuantile(t *testing.T) {
 				t.Errorf("bucketQuantile() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestHistogramQuantile checks the general model against the one-bucket
+// one and a mix: half the observations in (0.1, 0.5], half in (1, 2]; the
+// 0.99 quantile is in the upper bucket (rank 0.99 of 1: 0.98 of its half).
+func TestHistogramQuantile(t *testing.T) {
+	bounds := []float64{0.1, 0.5, 1, 2}
+	for j := 0; j <= len(bounds); j++ {
+		cum := make([]float64, len(bounds)+1)
+		for i := j; i < len(cum); i++ {
+			cum[i] = 200
+		}
+		for _, q := range []float64{0.5, 0.9, 0.99} {
+			if got, want := histogramQuantile(q, bounds, cum), bucketQuantile(q, bounds, j, 200); math.Abs(got-want) > 1e-12 {
+				t.Errorf("all in bucket %d, q %v: histogramQuantile = %v, bucketQuantile = %v", j, q, got, want)
+			}
+		}
+	}
+	mix := []float64{0, 1, 1, 2, 2}
+	if got, want := histogramQuantile(0.99, bounds, mix), 1.98; math.Abs(got-want) > 1e-12 {
+		t.Errorf("mix: histogramQuantile(0.99) = %v, want %v", got, want)
+	}
+	if got, want := histogramQuantile(0.25, bounds, mix), 0.3; math.Abs(got-want) > 1e-12 {
+		t.Errorf("mix: histogramQuantile(0.25) = %v, want %v", got, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -599,24 +600,10 @@ func (g *testGen) errorRatioKeepFiring(a *ir.Alert, fired testGroup, fire, under
 	}
 	w := g.m.RateWindow
 	h := sloHistory{{minutes: int(fireAt / testInterval), total: perSec, bad: fire}, {minutes: int(w / testInterval), total: perSec}}
-	var stop time.Duration // the first step the ratio is at or under the threshold
-	for t := fireAt; t <= fireAt+w; t += testInterval {
-		r, ok := h.ratio(t, w)
-		switch {
-		case !ok || math.Abs(r-a.Above) <= 0.02*a.Above:
-			return testGroup{}, false
-		case r < a.Above:
-			stop = t
-		}
-		if stop > 0 {
-			break
-		}
-	}
-	if stop == 0 {
+	end, ok := g.keepFiringEnd(a, fireAt, func(t time.Duration) (float64, bool) { return h.ratio(t, w) })
+	if !ok {
 		return testGroup{}, false
 	}
-	kff := (a.KeepFiringFor + testInterval - 1) / testInterval * testInterval
-	end := stop + kff
 	after := int((end - fireAt) / testInterval)
 	in := make([]inputSeries, len(all))
 	for i, s := range all {
@@ -635,6 +622,25 @@ func (g *testGen) errorRatioKeepFiring(a *ir.Alert, fired testGroup, fire, under
 	}
 	return g.keepFiringGroup(a, fmt.Sprintf("after its ratio falls under %s (errors stop at %s)", num(a.Above), g.duration(fireAt)),
 		in, fired.AlertRuleTests[0].ExpAlerts, end), true
+}
+
+// keepFiringEnd is when a threshold alert (value above a.Above) that
+// fires at fireAt, its data then changing so that its value falls, is
+// resolved: keep_firing_for after the first step its value is under
+// the threshold, value saying what it is at t as promtool computes it.
+// false when no step within a rate window after fireAt is, or a step
+// lands within 2% of the threshold.
+func (g *testGen) keepFiringEnd(a *ir.Alert, fireAt time.Duration, value func(t time.Duration) (float64, bool)) (time.Duration, bool) {
+	for t := fireAt; t <= fireAt+g.m.RateWindow; t += testInterval {
+		v, ok := value(t)
+		switch {
+		case !ok || math.Abs(v-a.Above) <= 0.02*math.Abs(a.Above):
+			return 0, false
+		case v < a.Above:
+			return t + (a.KeepFiringFor+testInterval-1)/testInterval*testInterval, true
+		}
+	}
+	return 0, false
 }
 
 // keepFiringGroup is the keep-firing test of alert a on the data in, its
@@ -670,6 +676,26 @@ func bucketQuantile(q float64, bounds []float64, j int, total float64) float64 {
 		start = bounds[b-1]
 	}
 	return start + (bounds[b]-start)*(rank/total)
+}
+
+// histogramQuantile is histogram_quantile (Prometheus 2.42, classic
+// buckets) of the cumulative counts cum, one per bound and the last for
+// +Inf: the rank's bucket, interpolated linearly within it.
+func histogramQuantile(q float64, bounds, cum []float64) float64 {
+	n := len(cum)
+	rank := q * cum[n-1]
+	b := sort.Search(n-1, func(i int) bool { return cum[i] >= rank })
+	if b == n-1 {
+		return bounds[n-2]
+	}
+	if b == 0 && bounds[0] <= 0 {
+		return bounds[0]
+	}
+	start, count := 0.0, cum[b]
+	if b > 0 {
+		start, count, rank = bounds[b-1], cum[b]-cum[b-1], rank-cum[b-1]
+	}
+	return start + (bounds[b]-start)*(rank/count)
 }
 
 // quantileTests: every observation of a group falls into one bucket. The
@@ -762,6 +788,42 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 				tg.AlertRuleTests = append(tg.AlertRuleTests, g.newAlertTest(pendingAt, a.Name, nil))
 			}
 			out = append(out, tg)
+		}
+	}
+	if fireJ >= 0 && underJ >= 0 && a.KeepFiringFor > 0 && len(out) > 0 && !printsValue(alertLabels(g.m, a), alertAnnotations(g.m, a)) {
+		// The firing group's observations move to the lowest bucket,
+		// whose quantile is the farthest under the threshold: the
+		// group's quantile falls as the rate window slides past them.
+		w := g.m.RateWindow
+		end, ok := g.keepFiringEnd(a, fireAt, func(t time.Duration) (float64, bool) {
+			late := min(max(t-fireAt, 0), w) // of the window, after the move
+			cum := make([]float64, len(bounds)+1)
+			for i := range cum {
+				if i >= fireJ {
+					cum[i] += float64(w - late)
+				}
+				cum[i] += float64(late) // every bucket counts the lowest's
+			}
+			return histogramQuantile(a.Q, bounds, cum), true
+		})
+		if ok {
+			after := int((end - fireAt) / testInterval)
+			var in []inputSeries
+			for _, s := range all {
+				from, to := fireJ, 0
+				if s.group > 0 {
+					from, to = underJ, underJ // quiet throughout, as in the fire test
+				}
+				inc := func(j int) int64 {
+					if s.bucket >= j {
+						return quantilePerPod
+					}
+					return 0
+				}
+				in = append(in, inputSeries{Series: s.text, Values: counterValues([]phase{{minutes: minutes, inc: inc(from)}, {minutes: after, inc: inc(to)}})})
+			}
+			out = append(out, g.keepFiringGroup(a, fmt.Sprintf("after its observations move to the lowest bucket (at %s)", g.duration(fireAt)),
+				in, out[0].AlertRuleTests[0].ExpAlerts, end))
 		}
 	}
 	if underJ >= 0 {
