@@ -11,8 +11,9 @@ import (
 	"github.com/tinysystems/obsc/internal/promtest"
 )
 
-// TestRandomAlertsPassPromtool renders alerts of every kind with
-// thresholds, for, keepFiringFor and rate windows drawn at random (from a
+// TestRandomAlertsPassPromtool renders alerts of every kind, and SLOs,
+// with thresholds, objectives, windows, tiers, for, keepFiringFor and
+// rate windows drawn at random (from a
 // fixed seed, so every run draws the same) and requires promtool to pass
 // every test obsc wrote for them: the models and searches must hold for
 // more than the hand-picked cases, near bucket bounds and thresholds
@@ -36,6 +37,24 @@ func TestRandomAlertsPassPromtool(t *testing.T) {
 			m := irtest.Seed()
 			m.Name, m.SLOs, m.Alerts = "random", nil, nil
 			m.RateWindow = window
+			for i := range 2 { // a ratio and a latency SLO: promtool's hours of data cost seconds each
+				objective := []float64{90, 95, 99, 99.5, 99.9, 99.95, 99.99}[r.IntN(7)]
+				sloWindow := []time.Duration{7, 14, 28, 30}[r.IntN(4)] * 24 * time.Hour
+				sli := ir.SLI{Kind: ir.SLIRatio, Metric: "tinysystems_messages_total", Errors: []ir.Matcher{{Label: "status", Values: []string{"error"}}}}
+				if i%2 == 1 {
+					le := bounds[r.IntN(len(bounds))]
+					sli = ir.SLI{Kind: ir.SLILatency, Metric: "tinysystems_duration_seconds", Threshold: le, ThresholdLE: ir.FormatFloat(le)}
+				}
+				page, ticket := r.IntN(4) > 0, r.IntN(4) > 0
+				s := &ir.SLO{Name: fmt.Sprintf("slo%d", i), Objective: objective, Window: sloWindow, SLI: sli, BurnRates: ir.BurnRates(sloWindow, page, ticket)}
+				if page {
+					s.Page = &ir.Tier{Name: ir.SLOAlertName(s.Name), Severity: "critical"}
+				}
+				if ticket {
+					s.Ticket = &ir.Tier{Name: ir.SLOAlertName(s.Name), Severity: "warning"}
+				}
+				m.SLOs = append(m.SLOs, s)
+			}
 			for i := range 12 {
 				by := []string{"component"}[:r.IntN(2)]
 				m.Alerts = append(m.Alerts,
