@@ -37,13 +37,18 @@ func TestRandomAlertsPassPromtool(t *testing.T) {
 			m := irtest.Seed()
 			m.Name, m.SLOs, m.Alerts = "random", nil, nil
 			m.RateWindow = window
-			for i := range 2 { // a ratio and a latency SLO: promtool's hours of data cost seconds each
+			for i := range 3 { // a ratio, a latency and a raw SLO: promtool's hours of data cost seconds each
 				objective := []float64{90, 95, 99, 99.5, 99.9, 99.95, 99.99}[r.IntN(7)]
 				sloWindow := []time.Duration{7, 14, 28, 30}[r.IntN(4)] * 24 * time.Hour
 				sli := ir.SLI{Kind: ir.SLIRatio, Metric: "tinysystems_messages_total", Errors: []ir.Matcher{{Label: "status", Values: []string{"error"}}}}
-				if i%2 == 1 {
+				switch i {
+				case 1:
 					le := bounds[r.IntN(len(bounds))]
 					sli = ir.SLI{Kind: ir.SLILatency, Metric: "tinysystems_duration_seconds", Threshold: le, ThresholdLE: ir.FormatFloat(le)}
+				case 2:
+					sli = ir.SLI{Kind: ir.SLIRaw,
+						ErrorQuery: `sum(rate(tinysystems_messages_total{status="error"}[{{.window}}]))`,
+						TotalQuery: `sum(rate(tinysystems_messages_total[{{.window}}]))`}
 				}
 				page, ticket := r.IntN(4) > 0, r.IntN(4) > 0
 				s := &ir.SLO{Name: fmt.Sprintf("slo%d", i), Objective: objective, Window: sloWindow, SLI: sli, BurnRates: ir.BurnRates(sloWindow, page, ticket)}
