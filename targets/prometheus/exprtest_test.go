@@ -327,3 +327,38 @@ func renderTests(t *testing.T, m *ir.Module) (map[string][]byte, testFile) {
 	}
 	return fs, tf
 }
+
+// TestSLOGroupsMerge checks that the test groups of SLOs playing the same
+// scenario run as one group where their series and alert names are
+// apart, and apart where they share either; promtool must pass them.
+func TestSLOGroupsMerge(t *testing.T) {
+	m := irtest.Seed()
+	m.Name, m.Alerts = "merges", nil
+	errs := []ir.Matcher{{Label: "status", Values: []string{"error"}}}
+	ratio := func(name string) *ir.SLO {
+		return sloFixture(name, 99.9, 30*24*time.Hour, ir.SLI{Kind: ir.SLIRatio, Metric: "tinysystems_messages_total", Errors: errs})
+	}
+	latency := sloFixture("latency", 99.9, 30*24*time.Hour, ir.SLI{Kind: ir.SLILatency, Metric: "tinysystems_duration_seconds", Threshold: 0.5, ThresholdLE: "0.5"})
+	same := ratio("same") // the availability SLO's series: apart from it
+	named := sloFixture("named", 99.9, 30*24*time.Hour, ir.SLI{Kind: ir.SLIRatio, Metric: "tinysystems_errors_total",
+		Errors: []ir.Matcher{{Label: "error_type", Values: []string{"error_type_1"}}}})
+	named.Page.Name = latency.Page.Name // an alert name the latency SLO's tests name too
+	m.SLOs = []*ir.SLO{ratio("availability"), latency, same, named}
+	_, tf := renderTests(t, m)
+	var names []string
+	for _, tg := range tf.Tests {
+		if strings.HasSuffix(tg.Name, ": quiet on healthy traffic") {
+			names = append(names, tg.Name)
+		}
+	}
+	want := []string{
+		"SLO availability, latency: quiet on healthy traffic",
+		"SLO same, named: quiet on healthy traffic",
+	}
+	if d := cmp.Diff(want, names); d != "" {
+		t.Errorf("merged groups (-want +got):\n%s", d)
+	}
+	promtest.Promtool(t)
+	dir := writeModule(t, t.TempDir(), mustRender(t, m), m.Name)
+	promtest.CheckAndTestRules(t, dir, RulesFile, RulesTestFile)
+}

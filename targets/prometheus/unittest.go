@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"slices"
@@ -134,13 +135,17 @@ func (g *testGen) file() (*testFile, error) {
 		}
 		f.Tests = append(f.Tests, tgs...)
 	}
+	var slo mergedSLOTests
 	for _, s := range g.m.SLOs {
 		tgs, err := g.sloTests(s)
 		if err != nil {
 			return nil, err
 		}
-		f.Tests = append(f.Tests, tgs...)
+		for _, tg := range tgs {
+			slo.add(s.Name, tg)
+		}
 	}
+	f.Tests = append(f.Tests, slo.groups...)
 	for i := range f.Tests {
 		sortTests(&f.Tests[i])
 		for _, et := range f.Tests[i].PromQLExprTests {
@@ -156,6 +161,65 @@ func (g *testGen) file() (*testFile, error) {
 		return nil, g.err
 	}
 	return f, nil
+}
+
+// mergedSLOTests are the SLOs' test groups, those of different SLOs that
+// play the same scenario on the same timeline run as one group when
+// their series and alert names are apart: promtool evaluates every rule
+// at every step of every group, and an SLO scenario runs hours (a
+// module's three SLOs took promtool 8 of its 10 s, one group each).
+// The SLOs' rules and alerts select their own series by the slo label,
+// so the scenarios do not meet.
+type mergedSLOTests struct {
+	groups []testGroup
+	keys   []string          // per group: the scenario and its last evaluation
+	series []map[string]bool // per group: its input series
+	alerts []map[string]bool // per group: the alert names it tests
+}
+
+func (mt *mergedSLOTests) add(slo string, tg testGroup) {
+	scenario := strings.TrimPrefix(tg.Name, "SLO "+slo+": ")
+	var last time.Duration
+	alerts := map[string]bool{}
+	for _, at := range tg.AlertRuleTests {
+		last = max(last, at.at)
+		alerts[at.Alertname] = true
+	}
+	for _, et := range tg.PromQLExprTests {
+		last = max(last, et.at)
+	}
+	key := fmt.Sprintf("%s %s %s", tg.Interval, last, scenario)
+	series := make(map[string]bool, len(tg.InputSeries))
+	for _, in := range tg.InputSeries {
+		series[in.Series] = true
+	}
+	for i, k := range mt.keys {
+		if k != key || overlaps(mt.series[i], series) || overlaps(mt.alerts[i], alerts) {
+			continue
+		}
+		m := &mt.groups[i]
+		m.Name = strings.Replace(m.Name, ": "+scenario, ", "+slo+": "+scenario, 1)
+		m.InputSeries = append(m.InputSeries, tg.InputSeries...)
+		m.AlertRuleTests = append(m.AlertRuleTests, tg.AlertRuleTests...)
+		m.PromQLExprTests = append(m.PromQLExprTests, tg.PromQLExprTests...)
+		maps.Copy(mt.series[i], series)
+		maps.Copy(mt.alerts[i], alerts)
+		return
+	}
+	mt.groups = append(mt.groups, tg)
+	mt.keys = append(mt.keys, key)
+	mt.series = append(mt.series, series)
+	mt.alerts = append(mt.alerts, alerts)
+}
+
+// overlaps reports whether a and b share a key.
+func overlaps(a, b map[string]bool) bool {
+	for k := range b {
+		if a[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // sortTests keeps both lists in eval_time order: promtool 2.42 evaluates the
