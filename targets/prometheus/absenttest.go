@@ -1,8 +1,6 @@
 package prometheus
 
 import (
-	"time"
-
 	promparser "github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/tinysystems/obsc/compile/ir"
@@ -29,7 +27,7 @@ func (g *testGen) absentTests(a *ir.Alert, e promparser.Expr) []testGroup {
 		return nil
 	}
 	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
-	fireAt := (sh.lookback+testInterval-1)/testInterval*testInterval + a.For + 5*time.Minute
+	fireAt := sh.fireAt(a)
 	steps := int(a.For/testInterval) + 1
 	text := e.String()
 

@@ -32,7 +32,7 @@ import (
 // quiet while the series are there. The expected alerts are the engine's
 // result series, with the rule's labels and annotations expanded as the
 // rule manager does. Comparisons joined by and, or and unless are
-// searched alike, each decided on the data (exprTree).
+// searched alike, each decided on the data (leavesOf).
 //
 // The tests run on promtool 2.42 while the engine is Prometheus 3's, so
 // the search keeps to what both evaluate alike on constant and linear
@@ -113,21 +113,11 @@ func printsValue(texts ...map[string]string) bool {
 	return false
 }
 
-// exprTree is an alert expression the search handles: a comparison of a
-// vector with a number (a leaf, exprShape), or two trees joined by and,
-// or or unless (rate(x_errors_total[5m]) > 1 and rate(x_total[5m]) > 10,
-// a guard against alerting on too little traffic).
-type exprTree struct {
-	leaf     *exprShape
-	op       promparser.ItemType // LAND, LOR or LUNLESS, for a join
-	lhs, rhs *exprTree
-}
-
-// maxExprLeaves bounds the comparisons of a tree: each is evaluated for
-// every value the search tries.
+// maxExprLeaves bounds the comparisons of an expression: each is
+// evaluated for every value the search tries.
 const maxExprLeaves = 4
 
-// setOps are the operators that join two trees.
+// setOps are the operators that join two comparisons.
 var setOps = map[promparser.ItemType]bool{promparser.LAND: true, promparser.LOR: true, promparser.LUNLESS: true}
 
 // unparen is e without the parentheses around it.
@@ -141,41 +131,34 @@ func unparen(e promparser.Expr) promparser.Expr {
 	}
 }
 
-// treeOf returns e's tree, or false when the search does not handle e.
-func (g *testGen) treeOf(e promparser.Expr) (*exprTree, bool) {
-	t, ok := g.tree(e)
-	return t, ok && len(t.leaves(nil)) <= maxExprLeaves
+// leavesOf returns the comparisons of an alert expression the search
+// handles, left to right: e itself, a vector compared with a number
+// (shapeOf), or those of expressions joined by and, or or unless
+// (rate(x_errors_total[5m]) > 1 and rate(x_total[5m]) > 10, a guard
+// against alerting on too little traffic), which the engine evaluates.
+// false when the search does not handle one, or there are more than
+// maxExprLeaves.
+func (g *testGen) leavesOf(e promparser.Expr) ([]*exprShape, bool) {
+	ls, ok := g.appendLeaves(nil, e)
+	return ls, ok && len(ls) <= maxExprLeaves
 }
 
-func (g *testGen) tree(e promparser.Expr) (*exprTree, bool) {
+func (g *testGen) appendLeaves(out []*exprShape, e promparser.Expr) ([]*exprShape, bool) {
 	if b, ok := unparen(e).(*promparser.BinaryExpr); ok && setOps[b.Op] {
-		l, ok := g.tree(b.LHS)
+		out, ok := g.appendLeaves(out, b.LHS)
 		if !ok {
 			return nil, false
 		}
-		r, ok := g.tree(b.RHS)
-		if !ok {
-			return nil, false
-		}
-		return &exprTree{op: b.Op, lhs: l, rhs: r}, true
+		return g.appendLeaves(out, b.RHS)
 	}
 	sh, ok := g.shapeOf(e)
-	return &exprTree{leaf: sh}, ok
+	return append(out, sh), ok
 }
 
-// leaves appends t's comparisons to out, left to right.
-func (t *exprTree) leaves(out []*exprShape) []*exprShape {
-	if t.leaf != nil {
-		return append(out, t.leaf)
-	}
-	return t.rhs.leaves(t.lhs.leaves(out))
-}
-
-// joined is one shape of the selectors of every comparison of t, in
-// order, the first selector's series first (see exprSeries.at): what the
-// search fills with data.
-func (t *exprTree) joined() *exprShape {
-	ls := t.leaves(nil)
+// joined is one shape of the selectors of every comparison, in order,
+// the first selector's series first (see exprSeries.at): what the search
+// fills with data.
+func joined(ls []*exprShape) *exprShape {
 	if len(ls) == 1 {
 		return ls[0]
 	}
@@ -191,9 +174,9 @@ func (t *exprTree) joined() *exprShape {
 
 // candidates are the values of x the search tries: each comparison's, in
 // turn (exprShape.candidates).
-func (t *exprTree) candidates() []int64 {
+func candidates(ls []*exprShape) []int64 {
 	var xs []int64
-	for _, l := range t.leaves(nil) {
+	for _, l := range ls {
 		for _, x := range l.candidates() {
 			if !slices.Contains(xs, x) {
 				xs = append(xs, x)
@@ -265,6 +248,12 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 	})
 	sh.lookback = max(sh.lookback, lookback(e))
 	return handled && len(sh.selectors) > n && sh.lookback <= maxExprLookback
+}
+
+// fireAt is when the search evaluates an alert on the comparisons of sh:
+// once their lookback is filled, its for has passed and 5m more.
+func (sh *exprShape) fireAt(a *ir.Alert) time.Duration {
+	return ceilStep(sh.lookback) + a.For + 5*time.Minute
 }
 
 // numberOf is the value of a number literal, possibly negated or in
@@ -489,22 +478,33 @@ func (s *exprSeries) at(x, y int64, minutes int) ([]inputSeries, storage.Queryab
 	in := make([]inputSeries, len(s.text))
 	list := make([]memseries.Series, len(s.text))
 	for i := range s.text {
-		v := y
-		if s.first[i] {
-			v = x
-		}
+		v := s.value(i, [2]int64{x, y})
 		inc, start := int64(0), v
 		if s.counter[i] {
 			inc, start = 60*v, 0
 		}
 		in[i] = inputSeries{Series: s.text[i], Values: strconv.FormatInt(start, 10) + "+" + strconv.FormatInt(inc, 10) + "x" + strconv.Itoa(minutes)}
-		ms := memseries.Series{Labels: s.series[i], T: make([]int64, minutes+1), F: make([]float64, minutes+1)}
-		for m := range ms.T {
-			ms.T[m], ms.F[m] = int64(m)*testInterval.Milliseconds(), float64(start+inc*int64(m))
-		}
-		list[i] = ms
+		list[i] = s.memSeries(i, minutes, func(m int) int64 { return start + inc*int64(m) })
 	}
 	return in, memseries.New(list...)
+}
+
+// value is series i's value of xy: the first selector's series', or the
+// others'.
+func (s *exprSeries) value(i int, xy [2]int64) int64 {
+	if s.first[i] {
+		return xy[0]
+	}
+	return xy[1]
+}
+
+// memSeries is series i over minutes, its sample at minute m value(m).
+func (s *exprSeries) memSeries(i, minutes int, value func(m int) int64) memseries.Series {
+	ms := memseries.Series{Labels: s.series[i], T: make([]int64, minutes+1), F: make([]float64, minutes+1)}
+	for m := range ms.T {
+		ms.T[m], ms.F[m] = int64(m)*testInterval.Milliseconds(), float64(value(m))
+	}
+	return ms
 }
 
 // switched renders the scenario over minutes with the series at on
@@ -514,20 +514,14 @@ func (s *exprSeries) switched(on, off [2]int64, stop, minutes int) ([]inputSerie
 	in := make([]inputSeries, len(s.text))
 	list := make([]memseries.Series, len(s.text))
 	for i := range s.text {
-		a, b := on[1], off[1]
-		if s.first[i] {
-			a, b = on[0], off[0]
-		}
+		a, b := s.value(i, on), s.value(i, off)
 		in[i] = inputSeries{Series: s.text[i], Values: fmt.Sprintf("%d+0x%d %d+0x%d", a, stop-1, b, minutes-stop)}
-		ms := memseries.Series{Labels: s.series[i], T: make([]int64, minutes+1), F: make([]float64, minutes+1)}
-		for m := range ms.T {
-			v := a
+		list[i] = s.memSeries(i, minutes, func(m int) int64 {
 			if m >= stop {
-				v = b
+				return b
 			}
-			ms.T[m], ms.F[m] = int64(m)*testInterval.Milliseconds(), float64(v)
-		}
-		list[i] = ms
+			return a
+		})
 	}
 	return in, memseries.New(list...)
 }
@@ -562,11 +556,11 @@ func eval(q storage.Queryable, text string, from, to time.Duration) (promql.Matr
 // on which it stays quiet (see the top of the file); it returns the test
 // groups it could prove, none when the search does not handle e.
 func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
-	t, ok := g.treeOf(e)
+	leaves, ok := g.leavesOf(e)
 	if !ok {
 		return nil
 	}
-	leaves, sh := t.leaves(nil), t.joined()
+	sh := joined(leaves)
 	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
 	if sh.extrap && printsValue(rl, an) {
 		return nil
@@ -580,14 +574,14 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	if (int(a.For/testInterval)+1)*(1+sh.subquerySteps) > maxSearchSteps {
 		return nil
 	}
-	fireAt := (sh.lookback+testInterval-1)/testInterval*testInterval + a.For + 5*time.Minute
+	fireAt := sh.fireAt(a)
 	// time() - last_success_seconds > 3600 holds once the clock is past
 	// the threshold (a series at 0 is a success at time 0): evaluated
 	// that much later, when the threshold is a time that bounds it.
 	var later time.Duration
 	for _, l := range leaves {
 		if th := time.Duration(l.threshold * float64(time.Second)); l.clock && th > 0 && th <= maxExprLookback {
-			later = max(later, (th+testInterval-1)/testInterval*testInterval)
+			later = max(later, ceilStep(th))
 		}
 	}
 	fireAt += later
@@ -604,7 +598,7 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	// others at another.
 	type pair struct{ x, y int64 }
 	var pairs []pair
-	for _, x := range t.candidates() {
+	for _, x := range candidates(leaves) {
 		pairs = append(pairs, pair{x, x})
 	}
 	if slices.Contains(ss.first, false) && slices.Contains(ss.first, true) {
@@ -716,9 +710,8 @@ func (g *testGen) keepFiringTest(a *ir.Alert, e promparser.Expr, sh *exprShape, 
 	if sh.lookback != 5*time.Minute || slices.Contains(ss.counter, true) || sh.clock {
 		return nil, false
 	}
-	kff := (a.KeepFiringFor + testInterval - 1) / testInterval * testInterval
 	stop := fireAt + testInterval // the first step on the quiet data
-	end := stop + kff
+	end := stop + ceilStep(a.KeepFiringFor)
 	in, q := ss.switched(on, off, int(stop/testInterval), int(end/testInterval))
 	m, err := eval(q, e.String(), fireAt, end)
 	if err != nil {

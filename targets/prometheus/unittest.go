@@ -87,6 +87,11 @@ const testInterval = time.Minute
 // testIntervalText is testInterval as the test file writes it.
 var testIntervalText = ir.FormatDuration(testInterval)
 
+// ceilStep is d rounded up to a whole evaluation interval.
+func ceilStep(d time.Duration) time.Duration {
+	return (d + testInterval - 1) / testInterval * testInterval
+}
+
 // Synthetic traffic per replica and minute. Multiples of 60 keep every
 // per-second rate an integer.
 const (
@@ -701,7 +706,7 @@ func (g *testGen) keepFiringEnd(a *ir.Alert, fireAt time.Duration, value func(t 
 		case !ok || math.Abs(v-a.Above) <= 0.02*math.Abs(a.Above):
 			return 0, false
 		case v < a.Above:
-			return t + (a.KeepFiringFor+testInterval-1)/testInterval*testInterval, true
+			return t + ceilStep(a.KeepFiringFor), true
 		}
 	}
 	return 0, false
