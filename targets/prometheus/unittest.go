@@ -589,11 +589,7 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 	input := func(bad []int64, total int64) []inputSeries {
 		out := make([]inputSeries, len(all))
 		for i, s := range all {
-			inc := (total - bad[s.group]) * 60
-			if s.bad {
-				inc = bad[s.group] * 60
-			}
-			out[i] = inputSeries{Series: s.text, Values: counterValues(constant(minutes, inc))}
+			out[i] = inputSeries{Series: s.text, Values: counterValues(constant(minutes, s.inc(bad, total)))}
 		}
 		return out
 	}
@@ -631,11 +627,9 @@ func (g *testGen) errorRatioTests(a *ir.Alert) ([]testGroup, error) {
 				tg.AlertRuleTests = append(tg.AlertRuleTests, g.newAlertTest(pendingAt, a.Name, nil))
 			}
 			out = append(out, tg)
-		}
-	}
-	if canFire && a.KeepFiringFor > 0 && len(out) > 0 {
-		if tg, ok := g.errorRatioKeepFiring(a, out[0], fire, under, perSec, fireAt, groups, all); ok {
-			out = append(out, tg)
+			if keep, ok := g.errorRatioKeepFiring(a, tg, bad, perSec, fireAt, all); ok {
+				out = append(out, keep)
+			}
 		}
 	}
 	if under > 0 {
@@ -654,40 +648,35 @@ type ratioSeries struct {
 	bad   bool
 }
 
+// inc is what s grows by a minute when each replica of group g sends
+// total events a second, bad[g] of them bad.
+func (s ratioSeries) inc(bad []int64, total int64) int64 {
+	if s.bad {
+		return bad[s.group] * 60
+	}
+	return (total - bad[s.group]) * 60
+}
+
 // errorRatioKeepFiring proves an errorRatio alert's keep_firing_for: on
-// the fire test's data (fired) until fireAt, then with the firing
-// group's errors gone, the alert keeps firing a minute short of
-// keep_firing_for after its ratio falls to the threshold, and is
+// the fire test's data (fired, bad events per group) until fireAt, then
+// with the firing group's errors gone, the alert keeps firing a minute
+// short of keep_firing_for after its ratio falls to the threshold, and is
 // resolved once it has passed. When the ratio falls below it is the
 // window's arithmetic, as promtool's Prometheus 2 computes rate (the
-// samples of [t-w, t]: sloHistory); none when a step lands within 2% of
-// the threshold or a template prints $value, which is the ratio of the
-// last step the alert held.
-func (g *testGen) errorRatioKeepFiring(a *ir.Alert, fired testGroup, fire, under, perSec int64, fireAt time.Duration, groups int, all []ratioSeries) (testGroup, bool) {
-	if printsValue(alertLabels(g.m, a), alertAnnotations(g.m, a)) {
-		return testGroup{}, false
-	}
+// samples of [t-w, t]: sloHistory).
+func (g *testGen) errorRatioKeepFiring(a *ir.Alert, fired testGroup, bad []int64, perSec int64, fireAt time.Duration, all []ratioSeries) (testGroup, bool) {
 	w := g.m.RateWindow
-	h := sloHistory{{minutes: int(fireAt / testInterval), total: perSec, bad: fire}, {minutes: int(w / testInterval), total: perSec}}
+	h := sloHistory{{minutes: int(fireAt / testInterval), total: perSec, bad: bad[0]}, {minutes: int(w / testInterval), total: perSec}}
 	end, ok := g.keepFiringEnd(a, fireAt, func(t time.Duration) (float64, bool) { return h.ratio(t, w) })
 	if !ok {
 		return testGroup{}, false
 	}
+	stopped := slices.Clone(bad)
+	stopped[0] = 0
 	after := int((end - fireAt) / testInterval)
 	in := make([]inputSeries, len(all))
 	for i, s := range all {
-		bad, then := int64(0), int64(0)
-		switch {
-		case s.group == 0:
-			bad = fire
-		case groups > 1 && under > 0:
-			bad, then = under, under
-		}
-		inc, next := (perSec-bad)*60, (perSec-then)*60
-		if s.bad {
-			inc, next = bad*60, then*60
-		}
-		in[i] = inputSeries{Series: s.text, Values: counterValues([]phase{{minutes: int(fireAt / testInterval), inc: inc}, {minutes: after, inc: next}})}
+		in[i] = inputSeries{Series: s.text, Values: counterValues([]phase{{minutes: int(fireAt / testInterval), inc: s.inc(bad, perSec)}, {minutes: after, inc: s.inc(stopped, perSec)}})}
 	}
 	return g.keepFiringGroup(a, fmt.Sprintf("after its ratio falls under %s (errors stop at %s)", num(a.Above), g.duration(fireAt)),
 		in, fired.AlertRuleTests[0].ExpAlerts, end), true
@@ -697,9 +686,14 @@ func (g *testGen) errorRatioKeepFiring(a *ir.Alert, fired testGroup, fire, under
 // fires at fireAt, its data then changing so that its value falls, is
 // resolved: keep_firing_for after the first step its value is under
 // the threshold, value saying what it is at t as promtool computes it.
-// false when no step within a rate window after fireAt is, or a step
-// lands within 2% of the threshold.
+// false without keep_firing_for, when no step within a rate window after
+// fireAt is under, a step lands
+// within 2% of the threshold, or a template prints $value, which is the
+// value of the last step the alert held.
 func (g *testGen) keepFiringEnd(a *ir.Alert, fireAt time.Duration, value func(t time.Duration) (float64, bool)) (time.Duration, bool) {
+	if a.KeepFiringFor <= 0 || printsValue(alertLabels(g.m, a), alertAnnotations(g.m, a)) {
+		return 0, false
+	}
 	for t := fireAt; t <= fireAt+g.m.RateWindow; t += testInterval {
 		v, ok := value(t)
 		switch {
@@ -731,20 +725,11 @@ func (g *testGen) keepFiringGroup(a *ir.Alert, how string, in []inputSeries, exp
 // when every observation falls into bucket j (j == len(bounds): +Inf) and
 // there are total observations per second.
 func bucketQuantile(q float64, bounds []float64, j int, total float64) float64 {
-	n := len(bounds)
-	rank := q * total
-	b := j
-	if b >= n {
-		return bounds[n-1]
+	cum := make([]float64, len(bounds)+1)
+	for i := j; i < len(cum); i++ {
+		cum[i] = total
 	}
-	if b == 0 && bounds[0] <= 0 {
-		return bounds[0]
-	}
-	start := 0.0
-	if b > 0 {
-		start = bounds[b-1]
-	}
-	return start + (bounds[b]-start)*(rank/total)
+	return histogramQuantile(q, bounds, cum)
 }
 
 // histogramQuantile is histogram_quantile (Prometheus 2.42, classic
@@ -801,13 +786,9 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	}
 	// Every scenario has the same series, a bucket series per group, replica
 	// and bound, with other values: their text is rendered once.
-	type series struct {
-		text          string
-		group, bucket int // bucket: the index of its bound, len(bounds) for +Inf
-	}
 	// The series of a group and replica differ in le alone, which
 	// seriesLabels would set last, as it sets every fixed label.
-	all := make([]series, 0, groups*replicas*(len(bounds)+1))
+	all := make([]bucketSeries, 0, groups*replicas*(len(bounds)+1))
 	les := make([]string, len(bounds)+1)
 	for i := range les {
 		les[i] = "+Inf"
@@ -822,7 +803,7 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 			l := g.seriesLabels(a.Metric, ir.MergeLabels(by, map[string]string{"le": les[0]}), r)
 			for i, le := range les {
 				l["le"] = le
-				all = append(all, series{text: seriesText(bucketMetric, l), group: gi, bucket: i})
+				all = append(all, bucketSeries{text: seriesText(bucketMetric, l), group: gi, bucket: i})
 			}
 		}
 	}
@@ -833,11 +814,7 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 			if bucket[s.group] < 0 {
 				continue
 			}
-			inc := int64(0)
-			if s.bucket >= bucket[s.group] {
-				inc = quantilePerPod
-			}
-			out = append(out, inputSeries{Series: s.text, Values: counterValues(constant(minutes, inc))})
+			out = append(out, inputSeries{Series: s.text, Values: counterValues(constant(minutes, s.inc(bucket)))})
 		}
 		return out
 	}
@@ -857,42 +834,9 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 				tg.AlertRuleTests = append(tg.AlertRuleTests, g.newAlertTest(pendingAt, a.Name, nil))
 			}
 			out = append(out, tg)
-		}
-	}
-	if fireJ >= 0 && underJ >= 0 && a.KeepFiringFor > 0 && len(out) > 0 && !printsValue(alertLabels(g.m, a), alertAnnotations(g.m, a)) {
-		// The firing group's observations move to the lowest bucket,
-		// whose quantile is the farthest under the threshold: the
-		// group's quantile falls as the rate window slides past them.
-		w := g.m.RateWindow
-		end, ok := g.keepFiringEnd(a, fireAt, func(t time.Duration) (float64, bool) {
-			late := min(max(t-fireAt, 0), w) // of the window, after the move
-			cum := make([]float64, len(bounds)+1)
-			for i := range cum {
-				if i >= fireJ {
-					cum[i] += float64(w - late)
-				}
-				cum[i] += float64(late) // every bucket counts the lowest's
+			if keep, ok := g.quantileKeepFiring(a, tg, bounds, bucket, minutes, fireAt, all); ok {
+				out = append(out, keep)
 			}
-			return histogramQuantile(a.Q, bounds, cum), true
-		})
-		if ok {
-			after := int((end - fireAt) / testInterval)
-			var in []inputSeries
-			for _, s := range all {
-				from, to := fireJ, 0
-				if s.group > 0 {
-					from, to = underJ, underJ // quiet throughout, as in the fire test
-				}
-				inc := func(j int) int64 {
-					if s.bucket >= j {
-						return quantilePerPod
-					}
-					return 0
-				}
-				in = append(in, inputSeries{Series: s.text, Values: counterValues([]phase{{minutes: minutes, inc: inc(from)}, {minutes: after, inc: inc(to)}})})
-			}
-			out = append(out, g.keepFiringGroup(a, fmt.Sprintf("after its observations move to the lowest bucket (at %s)", g.duration(fireAt)),
-				in, out[0].AlertRuleTests[0].ExpAlerts, end))
 		}
 	}
 	if underJ >= 0 {
@@ -905,6 +849,60 @@ func (g *testGen) quantileTests(a *ir.Alert) ([]testGroup, error) {
 	}
 	out = append(out, noData)
 	return out, nil
+}
+
+// bucketSeries is a series of a quantile alert's tests: a bucket of a
+// group and replica.
+type bucketSeries struct {
+	text          string
+	group, bucket int // bucket: the index of its bound, len(bounds) for +Inf
+}
+
+// inc is what s grows by a minute when group g's observations fall into
+// bucket[g] (-1: none).
+func (s bucketSeries) inc(bucket []int) int64 {
+	if b := bucket[s.group]; b >= 0 && s.bucket >= b {
+		return quantilePerPod
+	}
+	return 0
+}
+
+// quantileKeepFiring proves a quantile alert's keep_firing_for as
+// errorRatioKeepFiring does an errorRatio alert's: on the fire test's
+// data (fired, the bucket of each group) until fireAt, then with the
+// firing group's observations in the lowest bucket, whose quantile is
+// the farthest under the threshold, its quantile falling as the rate
+// window slides past them.
+func (g *testGen) quantileKeepFiring(a *ir.Alert, fired testGroup, bounds []float64, bucket []int, minutes int, fireAt time.Duration, all []bucketSeries) (testGroup, bool) {
+	moved := slices.Clone(bucket)
+	moved[0] = 0
+	w := g.m.RateWindow
+	end, ok := g.keepFiringEnd(a, fireAt, func(t time.Duration) (float64, bool) {
+		late := min(max(t-fireAt, 0), w) // of the window, after the move
+		cum := make([]float64, len(bounds)+1)
+		for i := range cum {
+			if i >= bucket[0] {
+				cum[i] += float64(w - late)
+			}
+			if i >= moved[0] {
+				cum[i] += float64(late)
+			}
+		}
+		return histogramQuantile(a.Q, bounds, cum), true
+	})
+	if !ok {
+		return testGroup{}, false
+	}
+	after := int((end - fireAt) / testInterval)
+	var in []inputSeries
+	for _, s := range all {
+		if bucket[s.group] < 0 {
+			continue
+		}
+		in = append(in, inputSeries{Series: s.text, Values: counterValues([]phase{{minutes: minutes, inc: s.inc(bucket)}, {minutes: after, inc: s.inc(moved)}})})
+	}
+	return g.keepFiringGroup(a, fmt.Sprintf("after its observations move to the lowest bucket (at %s)", g.duration(fireAt)),
+		in, fired.AlertRuleTests[0].ExpAlerts, end), true
 }
 
 // needsData reports whether e's result is empty when no series exist,
