@@ -69,15 +69,14 @@ func (g *testGen) rawBurnTests(s *ir.SLO, tiers []sloTier) []testGroup {
 		}
 		pf := t.burnRates[0]
 		sc := scenario{
-			name: "page tier fires on a fast burn (" + num(pf.Factor) + "x the budget over " + g.duration(pf.Long) +
-				" and " + g.duration(pf.Short) + ")",
-			at: pf.Long,
+			name: g.fastBurnName(pf),
+			at:   pf.Long,
 			check: func(h sloHistory) bool {
 				v := tierAt(s, t, h, pf.Long)
 				return v.fires && v.long == pf.Long
 			},
 		}
-		for _, mult := range []float64{1.4, 1.2, 1.7, 1.1, 2} {
+		for _, mult := range fastBurnMults {
 			if x := mult * pf.Factor * b; x < 1 {
 				sc.targets = append(sc.targets, x)
 			}
@@ -86,10 +85,8 @@ func (g *testGen) rawBurnTests(s *ir.SLO, tiers []sloTier) []testGroup {
 	}
 	if slowest, fires, ok := slowBurn(tiers, b); ok {
 		scs = append(scs,
-			scenario{name: slowest.Tier + " tier fires on a slow burn (" + num(slowest.Factor) + "x the budget over " +
-				g.duration(slowest.Long) + " and " + g.duration(slowest.Short) + ")", targets: []float64{fires}, at: slowest.Short},
-			scenario{name: "quiet just under the smallest burn rate (" + num(slowest.Factor) + "x the budget)",
-				targets: []float64{0.9 * slowest.Factor * b}, at: slowest.Short})
+			scenario{name: g.slowBurnName(*slowest), targets: []float64{fires}, at: slowest.Short},
+			scenario{name: justUnderName(*slowest), targets: []float64{0.9 * slowest.Factor * b}, at: slowest.Short})
 	}
 
 	var out []testGroup

@@ -239,7 +239,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 		for _, br := range t.burnRates {
 			clean = max(clean, br.Long)
 		}
-		for _, mult := range []float64{1.4, 1.2, 1.7, 1.1, 2} {
+		for _, mult := range fastBurnMults {
 			x := math.Min(1, mult*pf.Factor*b)
 			h := sloHistory{
 				{minutes: int(clean / time.Minute), total: sloPerPod},
@@ -253,8 +253,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 			if !ok {
 				continue
 			}
-			tg := sloGroupTest(s, "page tier fires on a fast burn ("+num(pf.Factor)+"x the budget over "+g.duration(pf.Long)+
-				" and "+g.duration(pf.Short)+") after "+g.duration(clean)+" clean", series, h, true)
+			tg := sloGroupTest(s, g.fastBurnName(pf)+" after "+g.duration(clean)+" clean", series, h, true)
 			tg.AlertRuleTests = tests
 			out = append(out, tg)
 			break
@@ -265,8 +264,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 		at := slowest.Short
 		h := steady(int(at/time.Minute), r)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
-			tg := sloGroupTest(s, slowest.Tier+" tier fires on a slow burn ("+num(slowest.Factor)+"x the budget over "+
-				g.duration(slowest.Long)+" and "+g.duration(slowest.Short)+")", series, h, true)
+			tg := sloGroupTest(s, g.slowBurnName(*slowest), series, h, true)
 			tg.AlertRuleTests = tests
 			exact, _ := h.ratio(at, at)
 			tg.PromQLExprTests = g.sloRecordTests(s, at, exact)
@@ -275,7 +273,7 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 
 		h = steady(int(at/time.Minute), 0.9*slowest.Factor*b)
 		if tests, ok := g.sloAlertTests(s, tiers, h, at); ok {
-			tg := sloGroupTest(s, "quiet just under the smallest burn rate ("+num(slowest.Factor)+"x the budget)", series, h, true)
+			tg := sloGroupTest(s, justUnderName(*slowest), series, h, true)
 			tg.AlertRuleTests = tests
 			out = append(out, tg)
 		}
@@ -303,6 +301,29 @@ func (g *testGen) sloTests(s *ir.SLO) ([]testGroup, error) {
 	}
 	out = append(out, tg)
 	return out, nil
+}
+
+// fastBurnMults are the multiples of the page tier's fastest factor a
+// fast-burn scenario tries for its error ratio, in turn.
+var fastBurnMults = []float64{1.4, 1.2, 1.7, 1.1, 2}
+
+// fastBurnName, slowBurnName and justUnderName name the burn scenarios
+// of burn rate br, for ratio and raw SLIs alike.
+func (g *testGen) fastBurnName(br ir.BurnRate) string {
+	return "page tier fires on a fast burn (" + g.burnText(br) + ")"
+}
+
+func (g *testGen) slowBurnName(br ir.BurnRate) string {
+	return br.Tier + " tier fires on a slow burn (" + g.burnText(br) + ")"
+}
+
+func justUnderName(br ir.BurnRate) string {
+	return "quiet just under the smallest burn rate (" + num(br.Factor) + "x the budget)"
+}
+
+// burnText is "14.4x the budget over 1h and 5m".
+func (g *testGen) burnText(br ir.BurnRate) string {
+	return num(br.Factor) + "x the budget over " + g.duration(br.Long) + " and " + g.duration(br.Short)
 }
 
 // slowBurn is the slow-burn scenario of an SLO's tiers: the burn rate
@@ -438,8 +459,8 @@ func (g *testGen) sloRecordTests(s *ir.SLO, at time.Duration, r float64) []exprT
 // query: without any series the SLI records nothing (not NaN), no tier
 // fires, and the objective and budget rules hold their constants; and,
 // where obsc's search finds data the queries read as the ratios it needs
-// (rawBurnTests), that the slowest tier fires on a slow burn and stays
-// quiet just under it.
+// (rawBurnTests), that the page tier fires on a fast burn, the slowest
+// tier on a slow burn, and that it stays quiet just under it.
 func (g *testGen) rawSLOTests(s *ir.SLO) []testGroup {
 	const short = time.Hour
 	tg := sloGroupTest(s, "raw SLI: quiet without data, and no SLI sample rather than NaN", nil, nil, false)
