@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/tinysystems/obsc/internal/sealed"
 	"github.com/tinysystems/obsc/internal/treetest"
 )
 
@@ -215,6 +217,10 @@ func TestStateSaveLoad(t *testing.T) {
 		"empty":          nil,
 		"another format": []byte("obsc-state v0\nend x\n"),
 		"no final end":   data[:len(data)-1],
+		// sealed, but by an obsc that knew files by their SHA-256
+		"v1, SHA-256 digests": sealed.Seal([]byte("obsc-state v1\n" + strings.Repeat("ab", 32) + " 7 1 2 3 4 420 a/rules.yaml\n")),
+		// the current format, with a digest of the old length
+		"a SHA-256 digest": sealed.Seal([]byte(stateFormat + "\n" + strings.Repeat("ab", 32) + " 7 1 2 3 4 420 a/rules.yaml\n")),
 	} {
 		if err := os.WriteFile(file, bad, 0o644); err != nil {
 			t.Fatal(err)

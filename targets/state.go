@@ -46,7 +46,7 @@ func (s *State) lookup(p string) (StateFile, bool) {
 	return f, ok
 }
 
-const stateFormat = "obsc-state v1"
+const stateFormat = "obsc-state v2" // v2: XXH3-128 digests (v1: SHA-256)
 
 // LoadState reads a State saved by Save. Any error — no file, a damaged
 // or truncated one — gives nil: no shortcut.
@@ -72,7 +72,7 @@ func LoadState(file string) *State {
 			return nil
 		}
 		var sf StateFile
-		if n, err := hex.Decode(sf.Digest[:], []byte(f[0])); err != nil || n != len(sf.Digest) {
+		if sf.Digest, ok = ParseDigest(f[0]); !ok {
 			return nil
 		}
 		var nums [6]uint64

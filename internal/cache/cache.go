@@ -50,19 +50,19 @@ import (
 
 // format names the entry layout; bump it when the layout or the meaning
 // of a key changes.
-const format = "obsc-cache v2"
+const format = "obsc-cache v3"
 
-// Digest is a SHA-256, the digest the output tree knows its files by.
+// Digest is the digest the output tree knows its files by (XXH3-128).
 type Digest = targets.Digest
 
-// Key identifies a module's inputs.
-type Key Digest
+// Key identifies a module's inputs: a SHA-256.
+type Key [sha256.Size]byte
 
 // Entry is what the cache knows of a module built before.
 type Entry struct {
 	Name  string
 	Pos   ir.Pos            // position of module.name; File relative to the module directory
-	Files map[string]Digest // output path (slash, below the output directory) -> SHA-256
+	Files map[string]Digest // output path (slash, below the output directory) -> its digest
 }
 
 // Cache is a directory of entries. It is safe for concurrent use.
@@ -391,7 +391,10 @@ func decodeEntry(lines []string) (Key, *Entry, int, error) {
 		return k, nil, 0, errCorrupt
 	}
 	hexKey, ok := strings.CutPrefix(lines[0], "entry ")
-	if n, err := hex.Decode(k[:], []byte(hexKey)); !ok || err != nil || n != len(k) {
+	if !ok || len(hexKey) != hex.EncodedLen(len(k)) {
+		return k, nil, 0, errCorrupt
+	}
+	if _, err := hex.Decode(k[:], []byte(hexKey)); err != nil {
 		return k, nil, 0, errCorrupt
 	}
 	e := &Entry{Files: map[string]Digest{}}
@@ -417,8 +420,7 @@ func decodeEntry(lines []string) (Key, *Entry, int, error) {
 		ok = ok && found && strings.HasPrefix(p, e.Name+"/") && path.Clean(p) == p && !strings.Contains(p, "..")
 		var dg Digest
 		if ok {
-			m, err := hex.Decode(dg[:], []byte(d))
-			ok = err == nil && m == len(dg)
+			dg, ok = targets.ParseDigest(d)
 		}
 		if _, dup := e.Files[p]; !ok || dup {
 			return k, nil, 0, errCorrupt
@@ -447,5 +449,6 @@ func outID(out string) string {
 			abs = real
 		}
 	}
-	return Digest(sha256.Sum256([]byte(abs))).String()
+	sum := sha256.Sum256([]byte(abs))
+	return hex.EncodeToString(sum[:])
 }

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/tinysystems/obsc/compile/ir"
 	"github.com/tinysystems/obsc/internal/sealed"
+	"github.com/tinysystems/obsc/targets"
 )
 
 func testEntry() *Entry {
@@ -21,8 +21,8 @@ func testEntry() *Entry {
 		Name: "orders",
 		Pos:  ir.Pos{File: "module.cue", Line: 6, Col: 15},
 		Files: map[string]Digest{
-			"orders/rules.yaml":     sha256.Sum256([]byte("rules")),
-			"orders/dashboard.json": sha256.Sum256([]byte("{}")),
+			"orders/rules.yaml":     targets.Sum([]byte("rules")),
+			"orders/dashboard.json": targets.Sum([]byte("{}")),
 		},
 	}
 }
@@ -53,7 +53,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	e2 := testEntry()
 	e2.Name = "payments"
-	e2.Files = map[string]Digest{"payments/rules.yaml": sha256.Sum256([]byte("p"))}
+	e2.Files = map[string]Digest{"payments/rules.yaml": targets.Sum([]byte("p"))}
 	rec := c.Record(out, prev)
 	rec.Add(k, testEntry())
 	rec.Add(k2, e2)
@@ -314,6 +314,9 @@ func TestCorrupt(t *testing.T) {
 		"Another format is a miss.":               reseal(strings.Replace(body, format, "obsc-cache v1", 1)),
 		"A bad key is a miss.":                    reseal(strings.Replace(body, "entry ", "entry zz", 1)),
 		"A key twice is a miss.":                  reseal(body + strings.TrimPrefix(body, format+"\n")),
+		"A key too long is a miss.":               reseal(strings.Replace(body, "entry ", "entry 00", 1)),
+		"A digest too long is a miss.":            reseal(strings.Replace(body, "file ", "file 0000", 1)),
+		"A digest too short is a miss.":           reseal(body[:strings.Index(body, "file ")+5] + body[strings.Index(body, "file ")+7:]),
 		"A path outside the module is a miss.": one(k, &Entry{Name: "orders", Pos: at,
 			Files: map[string]Digest{"other/rules.yaml": {}}}),
 		"A path escaping the output is a miss.": one(k, &Entry{Name: "orders", Pos: at,
