@@ -20,7 +20,7 @@ import (
 // The file is the entries, in no particular order, each as appendEntry
 // writes it, after the format line and closed by sealed's line:
 //
-//	obsc-cache v2
+//	obsc-cache v3
 //	entry <key>
 //	...
 //	end <sha256 of all that precedes>
