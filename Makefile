@@ -65,14 +65,17 @@ test: tools vet lint
 e2e: tools
 	$(GO) test -count=1 -v ./e2e/
 
-# Fuzz the CUE->IR loader (then every target on what compiles) and the
-# PromQL checks, FUZZTIME each. Crashers land in compile/testdata/fuzz/
-# and stay there as regression cases run by every `go test`.
+# Fuzz the CUE->IR loader (then every target on what compiles), the
+# PromQL checks, the expr search and the readers of the State and the
+# cache's entries, FUZZTIME each. Crashers land in the package's
+# testdata/fuzz/ and stay there as regression cases run by every `go test`.
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./compile/ -run '^$$' -fuzz '^FuzzModule$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./compile/ -run '^$$' -fuzz '^FuzzPromQL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./targets/prometheus/ -run '^$$' -fuzz '^FuzzExprTests$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./targets/ -run '^$$' -fuzz '^FuzzParseState$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./internal/cache/ -run '^$$' -fuzz '^FuzzDecodeEntries$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 # The benchmark (bench/README.md): generates N modules, times obsc build
 # and build --check (cold, cached, after one edit) against sloth generate

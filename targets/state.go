@@ -55,6 +55,11 @@ func LoadState(file string) *State {
 	if err != nil {
 		return nil
 	}
+	return parseState(data)
+}
+
+// parseState is LoadState of the file's content.
+func parseState(data []byte) *State {
 	body, ok := sealed.Open(data)
 	if !ok {
 		return nil

@@ -340,7 +340,7 @@ func (c *Cache) LoadEntries(out string) *Entries {
 //	entry <key>
 //	name <module name>
 //	pos <line> <col> <file>
-//	file <sha256> <path>     (one per file, in path order)
+//	file <digest> <path>     (one per file, in path order)
 func appendEntry(b []byte, k Key, e *Entry) []byte {
 	b = hex.AppendEncode(append(b, "entry "...), k[:])
 	b = append(append(append(b, "\nname "...), e.Name...), "\npos "...)
