@@ -89,6 +89,7 @@ type exprShape struct {
 	extrap    bool // uses a function of extrapolating
 	clock     bool // reads time(): its value grows with the evaluation time
 	firstN    int  // the first selectors, whose series get the first value (see exprSeries.at)
+	rewritten bool // vector is not the rule's but one equivalent to compare (clockShape)
 
 	subquerySteps int // the steps of its subqueries, each evaluated at every step of a query
 }
@@ -200,7 +201,7 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	n, ok := numberOf(b.RHS)
 	if !ok {
 		if n, ok = numberOf(b.LHS); !ok {
-			return nil, false
+			return clockShape(b)
 		}
 		sh.op, sh.vector = flip[b.Op], b.RHS
 	}
@@ -213,6 +214,49 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	}
 	sh.firstN = 1
 	return sh, true
+}
+
+// clockShape is the shape of a vector compared with time() minus a
+// number, an age written the other way round: last_success_seconds <
+// time() - 3600 holds where time() - last_success_seconds > 3600 does,
+// and is searched as that (rewritten: the engine evaluates what the rule
+// does for the alerts' labels and values).
+func clockShape(b *promparser.BinaryExpr) (*exprShape, bool) {
+	op, vector := b.Op, b.LHS
+	n, ok := timeMinus(b.RHS)
+	if !ok {
+		if n, ok = timeMinus(b.LHS); !ok {
+			return nil, false
+		}
+		op, vector = flip[b.Op], b.RHS
+	}
+	if vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
+		return nil, false
+	}
+	// v op time() - n  is  time() - v flip[op] n
+	sh := &exprShape{op: flip[op], threshold: n, rewritten: true, vector: &promparser.BinaryExpr{
+		Op:  promparser.SUB,
+		LHS: &promparser.Call{Func: promparser.Functions["time"], Args: promparser.Expressions{}},
+		RHS: &promparser.ParenExpr{Expr: vector},
+	}}
+	if !sh.add(sh.vector) {
+		return nil, false
+	}
+	sh.firstN = 1
+	return sh, true
+}
+
+// timeMinus is n of time() - n, possibly in parentheses.
+func timeMinus(e promparser.Expr) (float64, bool) {
+	b, ok := unparen(e).(*promparser.BinaryExpr)
+	if !ok || b.Op != promparser.SUB {
+		return 0, false
+	}
+	c, ok := unparen(b.LHS).(*promparser.Call)
+	if !ok || c.Func.Name != "time" {
+		return 0, false
+	}
+	return numberOf(b.RHS)
 }
 
 // add adds e's selectors to sh and reports whether the search handles e:
@@ -649,9 +693,10 @@ pairs:
 		}
 		// One comparison filters its vector by the threshold: where
 		// every series holds, the result is the vector, labels and
-		// values; where every one fails, it is empty. Joined ones are
-		// the engine's to evaluate, each comparison being decided.
-		if len(leaves) > 1 {
+		// values; where every one fails, it is empty. Joined ones, and
+		// one compared in another form (clockShape), are the engine's
+		// to evaluate, each comparison being decided.
+		if len(leaves) > 1 || leaves[0].rewritten {
 			res, err := eval(q, e.String(), fireAt-a.For, fireAt)
 			if err != nil {
 				continue

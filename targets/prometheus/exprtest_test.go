@@ -71,6 +71,11 @@ var exprCases = []struct {
 	// it; evaluated an hour later, a series at 0 fires it.
 	{"SinceLastSuccessJoined", `time() - max(tinysystems_active_operations) > 1800 and sum(rate(tinysystems_errors_total[5m])) > 1`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"SinceLastSuccess", `time() - max(tinysystems_active_operations) > 3600`, "last success {{ $value }}s ago", 0, []string{"fires", "quiet", "no data"}},
+	// The same age the other way round: searched as time() minus the
+	// vector, the alerts and their values (the selector's) the rule's.
+	{"OlderThan", `max(tinysystems_active_operations) < time() - 3600`, "last success at {{ $value }}", 0, []string{"fires", "quiet", "no data"}},
+	{"OlderThanFlipped", `(time() - 1800) >= max by (component) (tinysystems_active_operations)`, "{{ $labels.component }} at {{ $value }}", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
+	{"NewerThan", `min(tinysystems_active_operations) > time() - 600`, "", 0, []string{"fires", "quiet", "no data"}},
 }
 
 func exprModule() *ir.Module {
