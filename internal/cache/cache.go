@@ -6,8 +6,8 @@
 // change to obsc, its dependencies or the embedded schema), the schema
 // source, and the module's .cue files (names and contents). It records the
 // module's name and the position of module.name (for the checks across
-// modules) and the SHA-256 of every file the module rendered to — not the
-// files themselves. The output directory is the content store: a module is
+// modules) and the digest (targets.Digest, XXH3-128) of every file the
+// module rendered to — not the files themselves. The output directory is the content store: a module is
 // taken from the cache only when every one of its files is in the output
 // tree with exactly that digest, and then the tree's bytes are the output.
 // Anything else (no entry, a corrupt or truncated entry, a file missing,
