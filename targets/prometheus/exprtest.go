@@ -40,18 +40,28 @@ import (
 // value within a millionth of the threshold, and gives up on a template
 // that prints $value over a function whose arithmetic differs by the
 // number of samples in the window (rate and the like: Prometheus 3's
-// windows are left-open, so they hold one sample fewer). Anything else
-// keeps the one test obsc can always write, quiet without data.
+// windows are left-open, so they hold one sample fewer), and decides a
+// comparison of changes() only where Prometheus 2's count agrees
+// (asPrometheus2). Anything else keeps the one test obsc can always
+// write, quiet without data.
 
 // exprFuncs are the functions the search evaluates: their value on
-// constant gauges and linear counters is the same in Prometheus 2 and 3.
+// constant gauges and linear counters is the same in Prometheus 2 and 3,
+// but for changes(). It counts the changes between the samples of its
+// window, which in Prometheus 2 ([t-w, t]) holds one sample more than in
+// 3 ((t-w, t]): its selectors' series change at every sample (a gauge's
+// too: it grows as a counter would), and the search evaluates a
+// comparison of it twice, as the engine does and with each changes()
+// range a sample longer, as Prometheus 2 counts (asPrometheus2), deciding
+// it only where both agree.
 var exprFuncs = map[string]bool{
 	"abs": true, "ceil": true, "floor": true, "round": true, "sqrt": true, "exp": true, "ln": true,
 	"log2": true, "log10": true, "sgn": true, "clamp": true, "clamp_min": true, "clamp_max": true,
 	"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true, "predict_linear": true,
 	"avg_over_time": true, "min_over_time": true, "max_over_time": true, "last_over_time": true, "quantile_over_time": true,
 	"label_replace": true, "label_join": true, "sort": true, "sort_desc": true, "scalar": true,
-	"time": true,
+	"time":    true,
+	"changes": true,
 }
 
 // extrapolating are the functions of exprFuncs whose floating-point
@@ -85,8 +95,10 @@ type exprShape struct {
 	threshold float64
 	vector    promparser.Expr
 	selectors []*promparser.VectorSelector
+	stepping  []bool // per selector: under changes(), its series change at every sample
 	lookback  time.Duration
 	extrap    bool // uses a function of extrapolating
+	counts    bool // reads changes(): Prometheus 2 counts a sample more (asPrometheus2)
 	clock     bool // reads time(): its value grows with the evaluation time
 	firstN    int  // the first selectors, whose series get the first value (see exprSeries.at)
 	rewritten bool // vector is not the rule's but one equivalent to compare (clockShape)
@@ -168,6 +180,8 @@ func joined(ls []*exprShape) *exprShape {
 		all.selectors = append(all.selectors, l.selectors...)
 		all.lookback = max(all.lookback, l.lookback)
 		all.extrap = all.extrap || l.extrap
+		all.counts = all.counts || l.counts
+		all.stepping = append(all.stepping, l.stepping...)
 		all.subquerySteps += l.subquerySteps
 	}
 	return all
@@ -209,7 +223,7 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	if sh.vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
 		return nil, false
 	}
-	if !sh.add(sh.vector) {
+	if !sh.add(sh.vector) || sh.counts && (sh.op == promparser.EQLC || sh.op == promparser.NEQ) {
 		return nil, false
 	}
 	sh.firstN = 1
@@ -265,12 +279,18 @@ func timeMinus(e promparser.Expr) (float64, bool) {
 // fill with data.
 func (sh *exprShape) add(e promparser.Expr) bool {
 	handled, n := true, len(sh.selectors)
-	promparser.Inspect(e, func(node promparser.Node, _ []promparser.Node) error {
+	promparser.Inspect(e, func(node promparser.Node, path []promparser.Node) error {
 		switch x := node.(type) {
 		case *promparser.Call:
 			handled = handled && exprFuncs[x.Func.Name]
 			sh.extrap = sh.extrap || extrapolating[x.Func.Name]
 			sh.clock = sh.clock || x.Func.Name == "time"
+			if x.Func.Name == "changes" {
+				// of a range of a selector: a subquery's steps are not
+				// lengthened as Prometheus 2 counts (asPrometheus2)
+				_, ok := unparen(x.Args[0]).(*promparser.MatrixSelector)
+				handled, sh.counts = handled && ok, true
+			}
 		case *promparser.AggregateExpr:
 			handled = handled && exprAggs[x.Op]
 		case *promparser.VectorSelector:
@@ -278,6 +298,7 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 				handled = false
 			}
 			sh.selectors = append(sh.selectors, x)
+			sh.stepping = append(sh.stepping, underChanges(path))
 		case *promparser.SubqueryExpr:
 			step := x.Step
 			if step == 0 {
@@ -292,6 +313,42 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 	})
 	sh.lookback = max(sh.lookback, lookback(e))
 	return handled && len(sh.selectors) > n && sh.lookback <= maxExprLookback
+}
+
+// underChanges reports whether the selector at the end of path is the
+// one whose range changes() reads.
+func underChanges(path []promparser.Node) bool {
+	for i := len(path) - 1; i >= 0; i-- {
+		switch x := path[i].(type) {
+		case *promparser.Call:
+			return x.Func.Name == "changes"
+		case *promparser.MatrixSelector:
+			continue
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// asPrometheus2 is the expression text with the range of every
+// changes() a sample longer: on the search's data, sampled every minute
+// and evaluated on the minute, the engine then counts the changes of
+// Prometheus 2's closed window [t-w, t] (the engine's own is (t-w, t]).
+func asPrometheus2(text string) (string, bool) {
+	e, err := promparser.NewParser(promparser.Options{}).ParseExpr(text)
+	if err != nil {
+		return "", false
+	}
+	promparser.Inspect(e, func(node promparser.Node, _ []promparser.Node) error {
+		if c, ok := node.(*promparser.Call); ok && c.Func.Name == "changes" {
+			if ms, ok := unparen(c.Args[0]).(*promparser.MatrixSelector); ok {
+				ms.Range += testInterval
+			}
+		}
+		return nil
+	})
+	return e.String(), true
 }
 
 // fireAt is when the search evaluates an alert on the comparisons of sh:
@@ -438,17 +495,23 @@ func engine() *promql.Engine {
 type exprSeries struct {
 	text    []string // promtool's series notation
 	series  []labels.Labels
-	counter []bool
+	counter []bool // grows by x per second; else holds x
 	first   []bool // made for the first selectors (exprShape.firstN)
 	sel     string // the first selector, for the tests' names
+	// stepping: a gauge grows as a counter does, changes() reading it
+	stepping bool
 }
 
 // seriesFor builds the series the selectors of sh select, for replicas
 // pods, or returns false when a matcher admits no value obsc can name.
 func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 	out := &exprSeries{sel: sh.selectors[0].String()}
-	seen := map[string]bool{}
+	seen := map[string]int{} // series text -> its index in out
 	for i, vs := range sh.selectors {
+		// A gauge read by changes() changes at every sample: it grows as
+		// a counter does.
+		counter := g.counterLike(vs.Name) || sh.stepping[i]
+		out.stepping = out.stepping || sh.stepping[i] && !g.counterLike(vs.Name)
 		fixed := map[string]string{}
 		for _, m := range vs.LabelMatchers {
 			if m.Name == prommodel.MetricNameLabel {
@@ -470,13 +533,16 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 				}
 			}
 			text := seriesText(vs.Name, l)
-			if seen[text] {
+			if j, ok := seen[text]; ok {
+				if out.counter[j] != counter {
+					return nil, false // a gauge both held and changing
+				}
 				continue
 			}
-			seen[text] = true
+			seen[text] = len(out.text)
 			out.text = append(out.text, text)
 			out.series = append(out.series, ls)
-			out.counter = append(out.counter, g.counterLike(vs.Name))
+			out.counter = append(out.counter, counter)
 			out.first = append(out.first, i < sh.firstN)
 		}
 	}
@@ -606,7 +672,7 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	}
 	sh := joined(leaves)
 	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
-	if sh.extrap && printsValue(rl, an) {
+	if (sh.extrap || sh.counts) && printsValue(rl, an) {
 		return nil
 	}
 	ss, ok := g.seriesFor(sh)
@@ -631,9 +697,14 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	fireAt += later
 	minutes := int(fireAt / testInterval)
 	steps := int(a.For/testInterval) + 1
-	vectorTexts := make([]string, len(leaves))
+	vectorTexts, p2Texts := make([]string, len(leaves)), make([]string, len(leaves))
 	for i, l := range leaves {
 		vectorTexts[i] = l.vector.String()
+		if l.counts {
+			if p2Texts[i], ok = asPrometheus2(vectorTexts[i]); !ok {
+				return nil
+			}
+		}
 	}
 
 	// Every series at one value first; where that cannot both fire and
@@ -676,8 +747,17 @@ pairs:
 			if err != nil || len(v) == 0 {
 				continue pairs
 			}
+			// changes() as Prometheus 2 counts: decided where both agree.
+			both := v
+			if p2Texts[i] != "" {
+				v2, err := eval(q, p2Texts[i], fireAt-a.For, fireAt)
+				if err != nil || len(v2) != len(v) {
+					continue pairs
+				}
+				both = append(slices.Clip(v), v2...)
+			}
 			allHold, allFail := true, true
-			for _, s := range v {
+			for _, s := range both {
 				if len(s.Floats) != steps {
 					allHold = false // a gap: not continuously active
 				}
@@ -813,11 +893,15 @@ func (s *exprSeries) scenario(x, y int64) string {
 	if x != y {
 		return fmt.Sprintf("the series of %s at %s and the others at %s", s.sel, at(x), at(y))
 	}
+	growing := "counter" // what grows: a gauge too, where changes() reads it
+	if s.stepping {
+		growing = "series changing at every sample,"
+	}
 	switch {
 	case gauges && counters:
-		return fmt.Sprintf("every selected gauge at %d and counter growing %d/s", x, x)
+		return fmt.Sprintf("every selected gauge at %d and %s growing %d/s", x, growing, x)
 	case counters:
-		return fmt.Sprintf("every selected counter growing %d/s", x)
+		return fmt.Sprintf("every selected %s growing %d/s", growing, x)
 	}
 	return fmt.Sprintf("every selected series at %d", x)
 }
