@@ -41,19 +41,14 @@ import (
 // that prints $value over a function whose arithmetic differs by the
 // number of samples in the window (rate and the like: Prometheus 3's
 // windows are left-open, so they hold one sample fewer), and decides a
-// comparison of changes() only where Prometheus 2's count agrees
-// (asPrometheus2). Anything else keeps the one test obsc can always
-// write, quiet without data.
+// comparison of a function that reads its window's oldest sample
+// (windowed: changes(), min_ and avg_over_time) only where Prometheus 2
+// reads it alike (asPrometheus2). Anything else keeps the one test obsc
+// can always write, quiet without data.
 
 // exprFuncs are the functions the search evaluates: their value on
 // constant gauges and linear counters is the same in Prometheus 2 and 3,
-// but for changes(). It counts the changes between the samples of its
-// window, which in Prometheus 2 ([t-w, t]) holds one sample more than in
-// 3 ((t-w, t]): its selectors' series change at every sample (a gauge's
-// too: it grows as a counter would), and the search evaluates a
-// comparison of it twice, as the engine does and with each changes()
-// range a sample longer, as Prometheus 2 counts (asPrometheus2), deciding
-// it only where both agree.
+// but for those of windowed.
 var exprFuncs = map[string]bool{
 	"abs": true, "ceil": true, "floor": true, "round": true, "sqrt": true, "exp": true, "ln": true,
 	"log2": true, "log10": true, "sgn": true, "clamp": true, "clamp_min": true, "clamp_max": true,
@@ -63,6 +58,18 @@ var exprFuncs = map[string]bool{
 	"time":    true,
 	"changes": true,
 }
+
+// windowed are the functions of exprFuncs whose value on a series that
+// moves depends on the oldest sample of their window, which Prometheus 2
+// ([t-w, t]) holds and 3 ((t-w, t]) does not: min_over_time and
+// avg_over_time of a growing counter, the changes() of any moving series
+// (a gauge changes() reads changes at every sample: it grows as a counter
+// would). The search evaluates a comparison of them twice, as the engine
+// does and with each of their ranges a sample longer, as Prometheus 2
+// does (asPrometheus2), decides it only where both agree, and expects a
+// $value only where both read the same. Over a subquery (whose steps it
+// does not lengthen) they may read gauges alone, which hold.
+var windowed = map[string]bool{"changes": true, "min_over_time": true, "avg_over_time": true, "quantile_over_time": true}
 
 // extrapolating are the functions of exprFuncs whose floating-point
 // result may differ in the last bit between Prometheus 2 and 3.
@@ -96,9 +103,10 @@ type exprShape struct {
 	vector    promparser.Expr
 	selectors []*promparser.VectorSelector
 	stepping  []bool // per selector: under changes(), its series change at every sample
+	holding   []bool // per selector: under a windowed function's subquery, its series must hold
 	lookback  time.Duration
 	extrap    bool // uses a function of extrapolating
-	counts    bool // reads changes(): Prometheus 2 counts a sample more (asPrometheus2)
+	p2        bool // reads a windowed function: Prometheus 2 reads a sample more (asPrometheus2)
 	clock     bool // reads time(): its value grows with the evaluation time
 	firstN    int  // the first selectors, whose series get the first value (see exprSeries.at)
 	rewritten bool // vector is not the rule's but one equivalent to compare (clockShape)
@@ -180,8 +188,9 @@ func joined(ls []*exprShape) *exprShape {
 		all.selectors = append(all.selectors, l.selectors...)
 		all.lookback = max(all.lookback, l.lookback)
 		all.extrap = all.extrap || l.extrap
-		all.counts = all.counts || l.counts
+		all.p2 = all.p2 || l.p2
 		all.stepping = append(all.stepping, l.stepping...)
+		all.holding = append(all.holding, l.holding...)
 		all.subquerySteps += l.subquerySteps
 	}
 	return all
@@ -223,7 +232,7 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 	if sh.vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
 		return nil, false
 	}
-	if !sh.add(sh.vector) || sh.counts && (sh.op == promparser.EQLC || sh.op == promparser.NEQ) {
+	if !sh.add(sh.vector) || sh.p2 && (sh.op == promparser.EQLC || sh.op == promparser.NEQ) {
 		return nil, false
 	}
 	sh.firstN = 1
@@ -285,11 +294,11 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 			handled = handled && exprFuncs[x.Func.Name]
 			sh.extrap = sh.extrap || extrapolating[x.Func.Name]
 			sh.clock = sh.clock || x.Func.Name == "time"
-			if x.Func.Name == "changes" {
-				// of a range of a selector: a subquery's steps are not
-				// lengthened as Prometheus 2 counts (asPrometheus2)
-				_, ok := unparen(x.Args[0]).(*promparser.MatrixSelector)
-				handled, sh.counts = handled && ok, true
+			if windowed[x.Func.Name] {
+				_, ranged := unparen(windowArg(x)).(*promparser.MatrixSelector)
+				sh.p2 = sh.p2 || ranged
+				// changes() of a subquery would count its steps' changes
+				handled = handled && (ranged || x.Func.Name != "changes")
 			}
 		case *promparser.AggregateExpr:
 			handled = handled && exprAggs[x.Op]
@@ -299,6 +308,7 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 			}
 			sh.selectors = append(sh.selectors, x)
 			sh.stepping = append(sh.stepping, underChanges(path))
+			sh.holding = append(sh.holding, underWindowedSubquery(path))
 		case *promparser.SubqueryExpr:
 			step := x.Step
 			if step == 0 {
@@ -313,6 +323,29 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 	})
 	sh.lookback = max(sh.lookback, lookback(e))
 	return handled && len(sh.selectors) > n && sh.lookback <= maxExprLookback
+}
+
+// windowArg is the range argument of a windowed function.
+func windowArg(c *promparser.Call) promparser.Expr {
+	for _, a := range c.Args {
+		if a.Type() == promparser.ValueTypeMatrix {
+			return a
+		}
+	}
+	return c.Args[len(c.Args)-1]
+}
+
+// underWindowedSubquery reports whether the selector at the end of path
+// is read through a subquery of a windowed function.
+func underWindowedSubquery(path []promparser.Node) bool {
+	for i, n := range path {
+		if c, ok := n.(*promparser.Call); ok && windowed[c.Func.Name] && i+1 < len(path) {
+			if _, ok := path[i+1].(*promparser.SubqueryExpr); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // underChanges reports whether the selector at the end of path is the
@@ -331,24 +364,49 @@ func underChanges(path []promparser.Node) bool {
 	return false
 }
 
-// asPrometheus2 is the expression text with the range of every
-// changes() a sample longer: on the search's data, sampled every minute
-// and evaluated on the minute, the engine then counts the changes of
-// Prometheus 2's closed window [t-w, t] (the engine's own is (t-w, t]).
+// asPrometheus2 is the expression text with the range of every windowed
+// function a sample longer: on the search's data, sampled every minute
+// and evaluated on the minute, the engine then reads the samples of
+// Prometheus 2's closed window [t-w, t] (its own is (t-w, t]).
 func asPrometheus2(text string) (string, bool) {
 	e, err := promparser.NewParser(promparser.Options{}).ParseExpr(text)
 	if err != nil {
 		return "", false
 	}
 	promparser.Inspect(e, func(node promparser.Node, _ []promparser.Node) error {
-		if c, ok := node.(*promparser.Call); ok && c.Func.Name == "changes" {
-			if ms, ok := unparen(c.Args[0]).(*promparser.MatrixSelector); ok {
+		if c, ok := node.(*promparser.Call); ok && windowed[c.Func.Name] {
+			if ms, ok := unparen(windowArg(c)).(*promparser.MatrixSelector); ok {
 				ms.Range += testInterval
 			}
 		}
 		return nil
 	})
 	return e.String(), true
+}
+
+// sameInPrometheus2 reports whether the expression text reads the same
+// series and values at t evaluated as the engine does and as Prometheus 2
+// does (asPrometheus2).
+func sameInPrometheus2(q storage.Queryable, text string, t time.Duration) bool {
+	p2, ok := asPrometheus2(text)
+	if !ok {
+		return false
+	}
+	m3, err3 := eval(q, text, t, t)
+	m2, err2 := eval(q, p2, t, t)
+	if err3 != nil || err2 != nil || len(m3) != len(m2) {
+		return false
+	}
+	values := map[string]float64{}
+	for _, s := range m3 {
+		values[s.Metric.String()] = s.Floats[len(s.Floats)-1].F
+	}
+	for _, s := range m2 {
+		if v, ok := values[s.Metric.String()]; !ok || v != s.Floats[len(s.Floats)-1].F {
+			return false
+		}
+	}
+	return true
 }
 
 // fireAt is when the search evaluates an alert on the comparisons of sh:
@@ -512,6 +570,9 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 		// a counter does.
 		counter := g.counterLike(vs.Name) || sh.stepping[i]
 		out.stepping = out.stepping || sh.stepping[i] && !g.counterLike(vs.Name)
+		if counter && sh.holding[i] {
+			return nil, false
+		}
 		fixed := map[string]string{}
 		for _, m := range vs.LabelMatchers {
 			if m.Name == prommodel.MetricNameLabel {
@@ -672,7 +733,7 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	}
 	sh := joined(leaves)
 	rl, an := alertLabels(g.m, a), alertAnnotations(g.m, a)
-	if (sh.extrap || sh.counts) && printsValue(rl, an) {
+	if sh.extrap && printsValue(rl, an) {
 		return nil
 	}
 	ss, ok := g.seriesFor(sh)
@@ -697,10 +758,11 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	fireAt += later
 	minutes := int(fireAt / testInterval)
 	steps := int(a.For/testInterval) + 1
+	valued := sh.p2 && printsValue(rl, an)
 	vectorTexts, p2Texts := make([]string, len(leaves)), make([]string, len(leaves))
 	for i, l := range leaves {
 		vectorTexts[i] = l.vector.String()
-		if l.counts {
+		if l.p2 {
 			if p2Texts[i], ok = asPrometheus2(vectorTexts[i]); !ok {
 				return nil
 			}
@@ -747,7 +809,8 @@ pairs:
 			if err != nil || len(v) == 0 {
 				continue pairs
 			}
-			// changes() as Prometheus 2 counts: decided where both agree.
+			// Windowed functions as Prometheus 2 reads them: decided
+			// where both agree.
 			both := v
 			if p2Texts[i] != "" {
 				v2, err := eval(q, p2Texts[i], fireAt-a.For, fireAt)
@@ -791,6 +854,9 @@ pairs:
 		}
 		switch {
 		case holds && fire == nil:
+			if valued && !sameInPrometheus2(q, e.String(), fireAt) {
+				continue // $value would read another number in promtool
+			}
 			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(p.x, p.y), fireAt); ok {
 				fire, firePair = tg, p
 			}

@@ -82,11 +82,22 @@ var exprCases = []struct {
 	{"RestartLoop", `changes(tinysystems_active_operations[15m]) > 2`, "{{ $labels.instance }} restarts", 0, []string{"fires", "quiet", "no data"}},
 	{"RestartsBy", `sum by (component) (changes(tinysystems_active_operations[10m])) >= 3`, "{{ $labels.component }}", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"FewChanges", `changes(tinysystems_active_operations[15m]) < 5`, "", 0, []string{"fires", "quiet", "no data"}},
+	// min_ and avg_over_time of a growing counter read the window's
+	// oldest sample in Prometheus 2 and not in 3: decided where both
+	// agree, and a $value expected only where both read the same (a
+	// counter that does not grow, here).
+	{"MinOverCounter", `min_over_time(tinysystems_errors_total[5m]) > 100`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"AvgOverCounterValue", `avg_over_time(tinysystems_errors_total[10m]) < 5000`, "average {{ $value }}", 0, []string{"fires", "quiet", "no data"}},
+	{"AvgOverGaugeValue", `avg_over_time(tinysystems_active_operations[10m]) > 50`, "average {{ $value }}", 0, []string{"fires", "quiet", "no data"}},
+	{"QuantileOverCounter", `quantile_over_time(0.5, tinysystems_errors_total[10m]) > 1000`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"QuantileOverCounterValue", `quantile_over_time(0.5, tinysystems_errors_total[10m]) > 1000`, "{{ $value }}", 0, []string{"quiet", "no data"}},
+	// over a subquery, whose steps it does not lengthen, gauges alone
+	{"AvgOverCounterSubquery", `avg_over_time(sum(tinysystems_errors_total)[20m:1m]) > 100`, "", 0, []string{"no data"}},
 	// 14 changes in 15m for the engine, 15 for promtool on changing
 	// series: undecided there; only a steady one proves it quiet.
 	{"ChangesAtWindow", `changes(tinysystems_active_operations[15m]) > 14.5`, "", 0, []string{"quiet", "no data"}},
-	// the count differs by engine: not searched under a template printing it
-	{"ChangesValue", `changes(tinysystems_active_operations[15m]) > 2`, "{{ $value }} restarts", 0, []string{"no data"}},
+	// a count the engines read apart fires no test whose template prints it
+	{"ChangesValue", `changes(tinysystems_active_operations[15m]) > 2`, "{{ $value }} restarts", 0, []string{"quiet", "no data"}},
 	{"ChangesEqual", `changes(tinysystems_active_operations[15m]) == 0`, "", 0, []string{"no data"}},
 	{"ChangesSubquery", `changes(sum(tinysystems_messages_total)[15m:1m]) > 2`, "", 0, []string{"no data"}},
 }
@@ -168,6 +179,7 @@ func FuzzExprTests(f *testing.F) {
 	f.Add(`sum(tinysystems_active_operations @ 100) > 1`)
 	f.Add(`label_replace(tinysystems_active_operations, "x", "$1", "component", "(.*)") > 1`)
 	f.Add(`changes(max_over_time(tinysystems_active_operations[5m])[15m:1m]) > 1 and changes((tinysystems_active_operations)[10m]) < 3`)
+	f.Add(`quantile_over_time(0.5, tinysystems_errors_total[10m]) > 5 or min_over_time(avg_over_time(tinysystems_active_operations[5m])[10m:]) < 2`)
 	f.Fuzz(func(t *testing.T, expr string) {
 		e, err := promparser.NewParser(promparser.Options{}).ParseExpr(expr)
 		if err != nil || e.Type() != promparser.ValueTypeVector || len(expr) > 300 {
