@@ -336,17 +336,27 @@ func windowArg(c *promparser.Call) promparser.Expr {
 }
 
 // underWindowedSubquery reports whether the selector at the end of path
-// is read through a subquery of a windowed function.
+// is read through a subquery of a windowed function, and not through a
+// rate or the like, which is steady on a steadily growing counter.
 func underWindowedSubquery(path []promparser.Node) bool {
 	for i, n := range path {
 		if c, ok := n.(*promparser.Call); ok && windowed[c.Func.Name] && i+1 < len(path) {
 			if _, ok := path[i+1].(*promparser.SubqueryExpr); ok {
+				for _, inner := range path[i+2:] {
+					if c, ok := inner.(*promparser.Call); ok && steadyOnCounters[c.Func.Name] {
+						return false
+					}
+				}
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// steadyOnCounters are the functions of a range whose value on a counter
+// growing at a steady rate does not change with time.
+var steadyOnCounters = map[string]bool{"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true}
 
 // underChanges reports whether the selector at the end of path is the
 // one whose range changes() reads.

@@ -93,6 +93,8 @@ var exprCases = []struct {
 	{"QuantileOverCounterValue", `quantile_over_time(0.5, tinysystems_errors_total[10m]) > 1000`, "{{ $value }}", 0, []string{"quiet", "no data"}},
 	// over a subquery, whose steps it does not lengthen, gauges alone
 	{"AvgOverCounterSubquery", `avg_over_time(sum(tinysystems_errors_total)[20m:1m]) > 100`, "", 0, []string{"no data"}},
+	// a rate under the subquery holds on a counter growing steadily
+	{"SmoothedRate", `avg_over_time(sum(rate(tinysystems_errors_total[5m]))[30m:1m]) > 5`, "", 0, []string{"fires", "quiet", "no data"}},
 	// 14 changes in 15m for the engine, 15 for promtool on changing
 	// series: undecided there; only a steady one proves it quiet.
 	{"ChangesAtWindow", `changes(tinysystems_active_operations[15m]) > 14.5`, "", 0, []string{"quiet", "no data"}},
