@@ -56,20 +56,24 @@ var exprFuncs = map[string]bool{
 	"avg_over_time": true, "min_over_time": true, "max_over_time": true, "last_over_time": true, "quantile_over_time": true,
 	"label_replace": true, "label_join": true, "sort": true, "sort_desc": true, "scalar": true,
 	"time":    true,
-	"changes": true,
+	"changes": true, "count_over_time": true, "sum_over_time": true, "stddev_over_time": true, "stdvar_over_time": true,
+	"present_over_time": true,
 }
 
-// windowed are the functions of exprFuncs whose value on a series that
-// moves depends on the oldest sample of their window, which Prometheus 2
-// ([t-w, t]) holds and 3 ((t-w, t]) does not: min_over_time and
-// avg_over_time of a growing counter, the changes() of any moving series
-// (a gauge changes() reads changes at every sample: it grows as a counter
-// would). The search evaluates a comparison of them twice, as the engine
+// windowed are the functions of exprFuncs whose value depends on the
+// oldest sample of their window, which Prometheus 2 ([t-w, t]) holds and
+// 3 ((t-w, t]) does not: count_ and sum_over_time of any series, min_,
+// avg_, quantile_ and stddev_over_time of a growing counter, the
+// changes() of any moving series (a gauge changes() reads changes at
+// every sample: it grows as a counter would). The search evaluates a comparison of them twice, as the engine
 // does and with each of their ranges a sample longer, as Prometheus 2
 // does (asPrometheus2), decides it only where both agree, and expects a
 // $value only where both read the same. Over a subquery (whose steps it
 // does not lengthen) they may read gauges alone, which hold.
-var windowed = map[string]bool{"changes": true, "min_over_time": true, "avg_over_time": true, "quantile_over_time": true}
+var windowed = map[string]bool{
+	"changes": true, "min_over_time": true, "avg_over_time": true, "quantile_over_time": true,
+	"count_over_time": true, "sum_over_time": true, "stddev_over_time": true, "stdvar_over_time": true,
+}
 
 // extrapolating are the functions of exprFuncs whose floating-point
 // result may differ in the last bit between Prometheus 2 and 3.

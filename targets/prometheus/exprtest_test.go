@@ -55,9 +55,14 @@ var exprCases = []struct {
 	{"TrafficGuard", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1 and sum(rate(tinysystems_messages_total[5m])) > 1`, "", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"Or", `max(tinysystems_active_operations) > 100 or sum(rate(tinysystems_errors_total[5m])) > 5`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"Unless", `sum by (component) (tinysystems_active_operations) > 10 unless on (component) sum by (component) (rate(tinysystems_errors_total[5m])) > 1000`, "{{ $labels.component }} busy", 2 * time.Minute, []string{"fires", "quiet", "no data"}},
-	{"AndUnhandled", `sum(tinysystems_active_operations) > 1 and count_over_time(tinysystems_errors_total[10m]) > 5`, "", 0, []string{"no data"}},
+	{"AndUnhandled", `sum(tinysystems_active_operations) > 1 and resets(tinysystems_errors_total[10m]) > 5`, "", 0, []string{"no data"}},
 	{"FiveJoined", `max(tinysystems_active_operations) > 1 and min(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) > 1 and avg(tinysystems_active_operations) > 1 and count(tinysystems_active_operations) > 1`, "", 0, []string{"no data"}},
-	{"CountOverTime", `count_over_time(tinysystems_active_operations[10m]) > 5`, "", 0, []string{"no data"}},
+	// count_over_time counts the window's samples, whatever their values:
+	// 10 in 10m for the engine, 11 for promtool.
+	{"CountOverTime", `count_over_time(tinysystems_active_operations[10m]) > 5`, "", 0, []string{"fires", "no data"}},
+	{"CountOverTimeAtWindow", `count_over_time(tinysystems_active_operations[10m]) > 10.5`, "", 0, []string{"no data"}},
+	{"SumOverTime", `sum_over_time(tinysystems_active_operations[10m]) > 1000`, "", 0, []string{"fires", "quiet", "no data"}},
+	{"StddevOverCounter", `stddev_over_time(tinysystems_errors_total[10m]) > 100`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"Bool", `sum(tinysystems_active_operations) > bool 5`, "", 0, []string{"no data"}},
 	// absent() of one selector fires without data and is quiet with it;
 	// other expressions that make samples from nothing get no test.
