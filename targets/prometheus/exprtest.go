@@ -42,7 +42,7 @@ import (
 // number of samples in the window (rate and the like: Prometheus 3's
 // windows are left-open, so they hold one sample fewer), and decides a
 // comparison of a function that reads its window's oldest sample
-// (windowed: changes(), min_ and avg_over_time) only where Prometheus 2
+// (windowed: changes(), count_over_time, ...) only where Prometheus 2
 // reads it alike (asPrometheus2). Anything else keeps the one test obsc
 // can always write, quiet without data.
 
@@ -62,14 +62,15 @@ var exprFuncs = map[string]bool{
 
 // windowed are the functions of exprFuncs whose value depends on the
 // oldest sample of their window, which Prometheus 2 ([t-w, t]) holds and
-// 3 ((t-w, t]) does not: count_ and sum_over_time of any series, min_,
-// avg_, quantile_ and stddev_over_time of a growing counter, the
+// 3 ((t-w, t]) does not: count_ and sum_over_time of any series; min_,
+// avg_, quantile_, stddev_ and stdvar_over_time of a growing counter;
 // changes() of any moving series (a gauge changes() reads changes at
-// every sample: it grows as a counter would). The search evaluates a comparison of them twice, as the engine
-// does and with each of their ranges a sample longer, as Prometheus 2
-// does (asPrometheus2), decides it only where both agree, and expects a
-// $value only where both read the same. Over a subquery (whose steps it
-// does not lengthen) they may read gauges alone, which hold.
+// every sample: it grows as a counter would). The search evaluates a
+// comparison of them twice, as the engine does and with each of their
+// ranges a sample longer, as Prometheus 2 does (asPrometheus2), decides
+// it only where both agree, and expects a $value only where both read the
+// same (sameInPrometheus2). Over a subquery, whose steps it does not
+// lengthen, they may read only series that hold (underWindowedSubquery).
 var windowed = map[string]bool{
 	"changes": true, "min_over_time": true, "avg_over_time": true, "quantile_over_time": true,
 	"count_over_time": true, "sum_over_time": true, "stddev_over_time": true, "stdvar_over_time": true,
