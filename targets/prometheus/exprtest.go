@@ -56,7 +56,7 @@ var exprFuncs = map[string]bool{
 	"avg_over_time": true, "min_over_time": true, "max_over_time": true, "last_over_time": true, "quantile_over_time": true,
 	"label_replace": true, "label_join": true, "sort": true, "sort_desc": true, "scalar": true,
 	"time":    true,
-	"changes": true, "count_over_time": true, "sum_over_time": true, "stddev_over_time": true, "stdvar_over_time": true,
+	"changes": true, "resets": true, "count_over_time": true, "sum_over_time": true, "stddev_over_time": true, "stdvar_over_time": true,
 	"present_over_time": true,
 }
 
@@ -65,14 +65,15 @@ var exprFuncs = map[string]bool{
 // 3 ((t-w, t]) does not: count_ and sum_over_time of any series; min_,
 // avg_, quantile_, stddev_ and stdvar_over_time of a growing counter;
 // changes() of any moving series (a gauge changes() reads changes at
-// every sample: it grows as a counter would). The search evaluates a
+// every sample: it grows as a counter would); resets() of a falling one
+// (the series resets() reads fall at every sample). The search evaluates a
 // comparison of them twice, as the engine does and with each of their
 // ranges a sample longer, as Prometheus 2 does (asPrometheus2), decides
 // it only where both agree, and expects a $value only where both read the
 // same (sameInPrometheus2). Over a subquery, whose steps it does not
 // lengthen, they may read only series that hold (underWindowedSubquery).
 var windowed = map[string]bool{
-	"changes": true, "min_over_time": true, "avg_over_time": true, "quantile_over_time": true,
+	"changes": true, "resets": true, "min_over_time": true, "avg_over_time": true, "quantile_over_time": true,
 	"count_over_time": true, "sum_over_time": true, "stddev_over_time": true, "stdvar_over_time": true,
 }
 
@@ -107,8 +108,8 @@ type exprShape struct {
 	threshold float64
 	vector    promparser.Expr
 	selectors []*promparser.VectorSelector
-	stepping  []bool // per selector: under changes(), its series change at every sample
-	holding   []bool // per selector: under a windowed function's subquery, its series must hold
+	reader    []string // per selector: changes or resets when that reads its range (its series move at every sample), else ""
+	holding   []bool   // per selector: under a windowed function's subquery, its series must hold
 	lookback  time.Duration
 	extrap    bool // uses a function of extrapolating
 	p2        bool // reads a windowed function: Prometheus 2 reads a sample more (asPrometheus2)
@@ -194,7 +195,7 @@ func joined(ls []*exprShape) *exprShape {
 		all.lookback = max(all.lookback, l.lookback)
 		all.extrap = all.extrap || l.extrap
 		all.p2 = all.p2 || l.p2
-		all.stepping = append(all.stepping, l.stepping...)
+		all.reader = append(all.reader, l.reader...)
 		all.holding = append(all.holding, l.holding...)
 		all.subquerySteps += l.subquerySteps
 	}
@@ -302,8 +303,8 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 			if windowed[x.Func.Name] {
 				_, ranged := unparen(windowArg(x)).(*promparser.MatrixSelector)
 				sh.p2 = sh.p2 || ranged
-				// changes() of a subquery would count its steps' changes
-				handled = handled && (ranged || x.Func.Name != "changes")
+				// changes() or resets() of a subquery would count its steps'
+				handled = handled && (ranged || !rangeReaders[x.Func.Name])
 			}
 		case *promparser.AggregateExpr:
 			handled = handled && exprAggs[x.Op]
@@ -312,7 +313,7 @@ func (sh *exprShape) add(e promparser.Expr) bool {
 				handled = false
 			}
 			sh.selectors = append(sh.selectors, x)
-			sh.stepping = append(sh.stepping, underChanges(path))
+			sh.reader = append(sh.reader, rangeReader(path))
 			sh.holding = append(sh.holding, underWindowedSubquery(path))
 		case *promparser.SubqueryExpr:
 			step := x.Step
@@ -363,20 +364,27 @@ func underWindowedSubquery(path []promparser.Node) bool {
 // growing at a steady rate does not change with time.
 var steadyOnCounters = map[string]bool{"rate": true, "irate": true, "increase": true, "delta": true, "idelta": true, "deriv": true}
 
-// underChanges reports whether the selector at the end of path is the
-// one whose range changes() reads.
-func underChanges(path []promparser.Node) bool {
+// rangeReaders are the functions whose selectors' series move at every
+// sample: up for changes(), down for resets().
+var rangeReaders = map[string]bool{"changes": true, "resets": true}
+
+// rangeReader is the function of rangeReaders whose range is the
+// selector at the end of path, or "".
+func rangeReader(path []promparser.Node) string {
 	for i := len(path) - 1; i >= 0; i-- {
 		switch x := path[i].(type) {
 		case *promparser.Call:
-			return x.Func.Name == "changes"
+			if rangeReaders[x.Func.Name] {
+				return x.Func.Name
+			}
+			return ""
 		case *promparser.MatrixSelector:
 			continue
 		default:
-			return false
+			return ""
 		}
 	}
-	return false
+	return ""
 }
 
 // asPrometheus2 is the expression text with the range of every windowed
@@ -569,6 +577,7 @@ type exprSeries struct {
 	text    []string // promtool's series notation
 	series  []labels.Labels
 	counter []bool // grows by x per second; else holds x
+	falling []bool // falls by x per second to 0 (resets() reads it)
 	first   []bool // made for the first selectors (exprShape.firstN)
 	sel     string // the first selector, for the tests' names
 	// stepping: a gauge grows as a counter does, changes() reading it
@@ -582,10 +591,11 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 	seen := map[string]int{} // series text -> its index in out
 	for i, vs := range sh.selectors {
 		// A gauge read by changes() changes at every sample: it grows as
-		// a counter does.
-		counter := g.counterLike(vs.Name) || sh.stepping[i]
-		out.stepping = out.stepping || sh.stepping[i] && !g.counterLike(vs.Name)
-		if counter && sh.holding[i] {
+		// a counter does. A series resets() reads falls at every sample.
+		falling := sh.reader[i] == "resets"
+		counter := !falling && (g.counterLike(vs.Name) || sh.reader[i] == "changes")
+		out.stepping = out.stepping || sh.reader[i] == "changes" && !g.counterLike(vs.Name)
+		if (counter || falling) && sh.holding[i] {
 			return nil, false
 		}
 		fixed := map[string]string{}
@@ -610,8 +620,8 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 			}
 			text := seriesText(vs.Name, l)
 			if j, ok := seen[text]; ok {
-				if out.counter[j] != counter {
-					return nil, false // a gauge both held and changing
+				if out.counter[j] != counter || out.falling[j] != falling {
+					return nil, false // a series both held and moving, or growing and falling
 				}
 				continue
 			}
@@ -619,6 +629,7 @@ func (g *testGen) seriesFor(sh *exprShape) (*exprSeries, bool) {
 			out.text = append(out.text, text)
 			out.series = append(out.series, ls)
 			out.counter = append(out.counter, counter)
+			out.falling = append(out.falling, falling)
 			out.first = append(out.first, i < sh.firstN)
 		}
 	}
@@ -666,13 +677,26 @@ func (s *exprSeries) at(x, y int64, minutes int) ([]inputSeries, storage.Queryab
 	for i := range s.text {
 		v := s.value(i, [2]int64{x, y})
 		inc, start := int64(0), v
-		if s.counter[i] {
+		switch {
+		case s.counter[i]:
 			inc, start = 60*v, 0
+		case s.falling[i]:
+			inc, start = -60*v, 60*v*int64(minutes)
 		}
-		in[i] = inputSeries{Series: s.text[i], Values: strconv.FormatInt(start, 10) + "+" + strconv.FormatInt(inc, 10) + "x" + strconv.Itoa(minutes)}
+		in[i] = inputSeries{Series: s.text[i], Values: linearValues(start, inc, minutes)}
 		list[i] = s.memSeries(i, minutes, func(m int) int64 { return start + inc*int64(m) })
 	}
 	return in, memseries.New(list...)
+}
+
+// linearValues is promtool's notation of minutes+1 samples from start,
+// each inc more than the one before: "0+60x10", "600-60x10".
+func linearValues(start, inc int64, minutes int) string {
+	sign := "+"
+	if inc < 0 {
+		sign, inc = "-", -inc
+	}
+	return strconv.FormatInt(start, 10) + sign + strconv.FormatInt(inc, 10) + "x" + strconv.Itoa(minutes)
 }
 
 // value is series i's value of xy: the first selector's series', or the
@@ -961,7 +985,35 @@ func (g *testGen) exprFired(a *ir.Alert, m promql.Matrix, rl, an map[string]stri
 // scenario says what the series hold: gauges their value, counters
 // growing by it per second; the first selector's series x, the others y.
 func (s *exprSeries) scenario(x, y int64) string {
-	gauges, counters := slices.Contains(s.counter, false), slices.Contains(s.counter, true)
+	var gauges, counters, falling bool
+	for i, c := range s.counter {
+		switch {
+		case s.falling[i]:
+			falling = true
+		case c:
+			counters = true
+		default:
+			gauges = true
+		}
+	}
+	if falling && !gauges && !counters {
+		if x != y {
+			return fmt.Sprintf("the series of %s falling %d/s and the others %d/s, a reset at every sample", s.sel, x, y)
+		}
+		if x == 0 {
+			return "every selected series steady at 0, no reset"
+		}
+		return fmt.Sprintf("every selected series falling %d/s, a reset at every sample", x)
+	}
+	out := s.held(x, y, gauges, counters)
+	if falling {
+		out += " (those resets() reads falling instead, a reset at every sample)"
+	}
+	return out
+}
+
+// held is scenario of series that hold or grow.
+func (s *exprSeries) held(x, y int64, gauges, counters bool) string {
 	at := func(v int64) string {
 		switch {
 		case gauges && counters:

@@ -55,7 +55,7 @@ var exprCases = []struct {
 	{"TrafficGuard", `sum(rate(tinysystems_messages_total{status="error"}[5m])) / sum(rate(tinysystems_messages_total[5m])) > 0.1 and sum(rate(tinysystems_messages_total[5m])) > 1`, "", 5 * time.Minute, []string{"fires", "quiet", "no data"}},
 	{"Or", `max(tinysystems_active_operations) > 100 or sum(rate(tinysystems_errors_total[5m])) > 5`, "", 0, []string{"fires", "quiet", "no data"}},
 	{"Unless", `sum by (component) (tinysystems_active_operations) > 10 unless on (component) sum by (component) (rate(tinysystems_errors_total[5m])) > 1000`, "{{ $labels.component }} busy", 2 * time.Minute, []string{"fires", "quiet", "no data"}},
-	{"AndUnhandled", `sum(tinysystems_active_operations) > 1 and resets(tinysystems_errors_total[10m]) > 5`, "", 0, []string{"no data"}},
+	{"AndUnhandled", `sum(tinysystems_active_operations) > 1 and timestamp(tinysystems_errors_total) > 5`, "", 0, []string{"no data"}},
 	{"FiveJoined", `max(tinysystems_active_operations) > 1 and min(tinysystems_active_operations) > 1 and sum(tinysystems_active_operations) > 1 and avg(tinysystems_active_operations) > 1 and count(tinysystems_active_operations) > 1`, "", 0, []string{"no data"}},
 	// count_over_time counts the window's samples, whatever their values:
 	// 10 in 10m for the engine, 11 for promtool.
@@ -106,6 +106,12 @@ var exprCases = []struct {
 	// a count the engines read apart fires no test whose template prints it
 	{"ChangesValue", `changes(tinysystems_active_operations[15m]) > 2`, "{{ $value }} restarts", 0, []string{"quiet", "no data"}},
 	{"ChangesEqual", `changes(tinysystems_active_operations[15m]) == 0`, "", 0, []string{"no data"}},
+	// resets() of a series falling at every sample: 14 resets in 15m for
+	// the engine, 15 for promtool.
+	{"CounterResets", `sum by (component) (resets(tinysystems_errors_total[15m])) > 2`, "{{ $labels.component }} restarted", 0, []string{"fires", "quiet", "no data"}},
+	{"ResetsAtWindow", `resets(tinysystems_errors_total[15m]) > 14.5`, "", 0, []string{"quiet", "no data"}},
+	// the same counter read falling by resets() and growing by rate(): no search
+	{"ResetsAndRate", `resets(tinysystems_errors_total[15m]) > 2 and sum(rate(tinysystems_errors_total[5m])) > 1`, "", 0, []string{"no data"}},
 	{"ChangesSubquery", `changes(sum(tinysystems_messages_total)[15m:1m]) > 2`, "", 0, []string{"no data"}},
 }
 
@@ -187,6 +193,7 @@ func FuzzExprTests(f *testing.F) {
 	f.Add(`label_replace(tinysystems_active_operations, "x", "$1", "component", "(.*)") > 1`)
 	f.Add(`changes(max_over_time(tinysystems_active_operations[5m])[15m:1m]) > 1 and changes((tinysystems_active_operations)[10m]) < 3`)
 	f.Add(`quantile_over_time(0.5, tinysystems_errors_total[10m]) > 5 or min_over_time(avg_over_time(tinysystems_active_operations[5m])[10m:]) < 2`)
+	f.Add(`resets(tinysystems_errors_total[15m]) > 2 unless changes(tinysystems_active_operations[5m]) < 1`)
 	f.Fuzz(func(t *testing.T, expr string) {
 		e, err := promparser.NewParser(promparser.Options{}).ParseExpr(expr)
 		if err != nil || e.Type() != promparser.ValueTypeVector || len(expr) > 300 {
