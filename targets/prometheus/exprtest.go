@@ -235,6 +235,14 @@ func (g *testGen) shapeOf(e promparser.Expr) (*exprShape, bool) {
 		sh.op, sh.vector = flip[b.Op], b.RHS
 	}
 	sh.threshold = n
+	return sh.complete()
+}
+
+// complete fills sh from its vector, op and threshold, or returns false
+// when the search does not handle it: a vector compared with a finite
+// number, and no equality of a windowed function.
+func (sh *exprShape) complete() (*exprShape, bool) {
+	n := sh.threshold
 	if sh.vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
 		return nil, false
 	}
@@ -259,20 +267,13 @@ func clockShape(b *promparser.BinaryExpr) (*exprShape, bool) {
 		}
 		op, vector = flip[b.Op], b.RHS
 	}
-	if vector.Type() != promparser.ValueTypeVector || math.IsNaN(n) || math.IsInf(n, 0) || math.Abs(n) > 1e12 {
-		return nil, false
-	}
-	// v op time() - n  is  time() - v flip[op] n
+	// v op time() - n  is  time() - v flip[op] n, a vector where v is one
 	sh := &exprShape{op: flip[op], threshold: n, rewritten: true, vector: &promparser.BinaryExpr{
 		Op:  promparser.SUB,
 		LHS: &promparser.Call{Func: promparser.Functions["time"], Args: promparser.Expressions{}},
 		RHS: &promparser.ParenExpr{Expr: vector},
 	}}
-	if !sh.add(sh.vector) {
-		return nil, false
-	}
-	sh.firstN = 1
-	return sh, true
+	return sh.complete()
 }
 
 // timeMinus is n of time() - n, possibly in parentheses.
@@ -391,8 +392,8 @@ func rangeReader(path []promparser.Node) string {
 // function a sample longer: on the search's data, sampled every minute
 // and evaluated on the minute, the engine then reads the samples of
 // Prometheus 2's closed window [t-w, t] (its own is (t-w, t]).
-func asPrometheus2(text string) (string, bool) {
-	e, err := promparser.NewParser(promparser.Options{}).ParseExpr(text)
+func (g *testGen) asPrometheus2(text string) (string, bool) {
+	e, err := g.p.ParseExpr(text)
 	if err != nil {
 		return "", false
 	}
@@ -409,12 +410,8 @@ func asPrometheus2(text string) (string, bool) {
 
 // sameInPrometheus2 reports whether the expression text reads the same
 // series and values at t evaluated as the engine does and as Prometheus 2
-// does (asPrometheus2).
-func sameInPrometheus2(q storage.Queryable, text string, t time.Duration) bool {
-	p2, ok := asPrometheus2(text)
-	if !ok {
-		return false
-	}
+// does, p2 being its asPrometheus2.
+func sameInPrometheus2(q storage.Queryable, text, p2 string, t time.Duration) bool {
 	m3, err3 := eval(q, text, t, t)
 	m2, err2 := eval(q, p2, t, t)
 	if err3 != nil || err2 != nil || len(m3) != len(m2) {
@@ -797,14 +794,21 @@ func (g *testGen) exprFireTests(a *ir.Alert, e promparser.Expr) []testGroup {
 	fireAt += later
 	minutes := int(fireAt / testInterval)
 	steps := int(a.For/testInterval) + 1
-	valued := sh.p2 && printsValue(rl, an)
 	vectorTexts, p2Texts := make([]string, len(leaves)), make([]string, len(leaves))
 	for i, l := range leaves {
 		vectorTexts[i] = l.vector.String()
 		if l.p2 {
-			if p2Texts[i], ok = asPrometheus2(vectorTexts[i]); !ok {
+			if p2Texts[i], ok = g.asPrometheus2(vectorTexts[i]); !ok {
 				return nil
 			}
+		}
+	}
+	// The rule's expression, and where a template prints $value over a
+	// windowed function, as Prometheus 2 reads it.
+	text, valueP2 := e.String(), ""
+	if sh.p2 && printsValue(rl, an) {
+		if valueP2, ok = g.asPrometheus2(text); !ok {
+			return nil
 		}
 	}
 
@@ -879,7 +883,7 @@ pairs:
 		// one compared in another form (clockShape), are the engine's
 		// to evaluate, each comparison being decided.
 		if len(leaves) > 1 || leaves[0].rewritten {
-			res, err := eval(q, e.String(), fireAt-a.For, fireAt)
+			res, err := eval(q, text, fireAt-a.For, fireAt)
 			if err != nil {
 				continue
 			}
@@ -893,7 +897,7 @@ pairs:
 		}
 		switch {
 		case holds && fire == nil:
-			if valued && !sameInPrometheus2(q, e.String(), fireAt) {
+			if valueP2 != "" && !sameInPrometheus2(q, text, valueP2, fireAt) {
 				continue // $value would read another number in promtool
 			}
 			if tg, ok := g.exprFired(a, vec, rl, an, in, ss.scenario(p.x, p.y), fireAt); ok {
