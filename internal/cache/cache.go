@@ -7,9 +7,10 @@
 // source, and the module's .cue files (names and contents). It records the
 // module's name and the position of module.name (for the checks across
 // modules) and the digest (targets.Digest, XXH3-128) of every file the
-// module rendered to — not the files themselves. The output directory is the content store: a module is
-// taken from the cache only when every one of its files is in the output
-// tree with exactly that digest, and then the tree's bytes are the output.
+// module rendered to — not the files themselves. The output directory is
+// the content store: a module is taken from the cache only when every one
+// of its files is in the output tree with exactly that digest, and then
+// the tree's bytes are the output.
 // Anything else (no entry, a corrupt or truncated entry, a file missing,
 // changed or hand-edited in the tree, another obsc binary) is a miss, and
 // the module is compiled and rendered as without a cache. A cache can make
